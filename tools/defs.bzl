@@ -1,0 +1,50 @@
+"""How objpool declares its C libraries and tests: the one place for flags."""
+
+# Every C file of the project: strict C11 plus the GNU attributes the
+# guards need (cleanup, noreturn). -fexceptions lets a C++ exception thrown
+# by a callback unwind through pool code and run its cleanups (m2).
+C_COPTS = [
+    "-Wall",
+    "-Wextra",
+    "-Wpedantic",
+    "-Wshadow",
+    "-Wstrict-prototypes",
+    "-Werror",
+    "-fexceptions",
+]
+
+# The GoogleTest files that drive the C code.
+TEST_COPTS = [
+    "-Wall",
+    "-Wextra",
+    "-Werror",
+]
+
+def objpool_c_library(name, srcs, hdrs, deps = [], **kwargs):
+    """A C library of the project, compiled with C_COPTS."""
+    native.cc_library(
+        name = name,
+        srcs = srcs,
+        hdrs = hdrs,
+        copts = C_COPTS,
+        linkopts = ["-pthread"],
+        deps = deps,
+        **kwargs
+    )
+
+def objpool_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
+    """A GoogleTest binary that runs in every configuration of .bazelrc.
+
+    Tags: no_asan, no_tsan, no_valgrind leave one configuration out;
+    manual keeps the target out of //... (canaries, starters).
+    """
+    native.cc_test(
+        name = name,
+        srcs = srcs,
+        copts = TEST_COPTS,
+        linkopts = ["-pthread"],
+        size = size,
+        tags = tags,
+        deps = deps + ["@googletest//:gtest_main"],
+        **kwargs
+    )
