@@ -1,0 +1,65 @@
+#include "common/mem.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "common/mem_testing.h"
+
+/* Failures still to inject; 0 in production, so one relaxed load. */
+static atomic_size_t fail_pending;
+
+void mem_fail_next(size_t count)
+{
+	atomic_store_explicit(&fail_pending, count, memory_order_relaxed);
+}
+
+size_t mem_fail_pending(void)
+{
+	return atomic_load_explicit(&fail_pending, memory_order_relaxed);
+}
+
+/* Consume one injected failure, if any is pending. */
+static bool inject_failure(void)
+{
+	size_t n = atomic_load_explicit(&fail_pending, memory_order_relaxed);
+
+	while (n > 0) {
+		if (atomic_compare_exchange_weak_explicit(&fail_pending, &n, n - 1,
+							  memory_order_relaxed,
+							  memory_order_relaxed))
+			return true;
+	}
+	return false;
+}
+
+void *mem_alloc(size_t size)
+{
+	if (inject_failure()) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return malloc(size ? size : 1);
+}
+
+void *mem_realloc_array(void *ptr, size_t count, size_t size)
+{
+	if (size != 0 && count > SIZE_MAX / size) {
+		errno = EOVERFLOW;
+		return NULL;
+	}
+	if (inject_failure()) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	size_t bytes = count * size;
+
+	return realloc(ptr, bytes ? bytes : 1);
+}
+
+void mem_free(void *ptr)
+{
+	free(ptr);
+}
