@@ -1,0 +1,111 @@
+#include "m1_manual/pool.h"
+
+#include <errno.h>
+#include <stdint.h>
+
+#include "common/mem.h"
+#include "common/vec.h"
+
+struct pool {
+	vec_t idle;		 /* objects ready to hand out; last in, first out */
+	pool_factory_fn factory; /* makes an object, NULL on failure */
+	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
+	void *ctx;		 /* passed to factory and destroy */
+	size_t created;		 /* objects made so far: idle + out */
+};
+
+pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx)
+{
+	if (!factory) {
+		errno = EINVAL;
+		return NULL;
+	}
+	pool_t *pool = mem_alloc(sizeof(*pool));
+
+	if (!pool)
+		return NULL;
+	*pool = (pool_t){
+		.idle = VEC_INIT,
+		.factory = factory,
+		.destroy = destroy,
+		.ctx = ctx,
+	};
+	return pool;
+}
+
+/* Call the factory. Return: the object, or NULL with errno set. */
+static void *create(pool_t *pool)
+{
+	errno = 0;
+	void *obj = pool->factory(pool->ctx);
+
+	if (!obj && errno == 0)
+		errno = ENOMEM;
+	return obj;
+}
+
+int pool_preallocate(pool_t *pool, size_t count)
+{
+	if (!pool)
+		return -EINVAL;
+	if (count > SIZE_MAX - pool->created)
+		return -EOVERFLOW;
+	/* A place in the idle list for every object ever made: pool_return
+	 * never has to grow it, so it never fails. */
+	int err = vec_reserve(&pool->idle, pool->created + count);
+
+	if (err < 0)
+		return err;
+	for (size_t i = 0; i < count; i++) {
+		void *obj = create(pool);
+
+		if (!obj)
+			return -errno;
+		pool->created++;
+		vec_push(&pool->idle, obj); /* reserved above: cannot fail */
+	}
+	return 0;
+}
+
+void *pool_get(pool_t *pool)
+{
+	if (!pool) {
+		errno = EINVAL;
+		return NULL;
+	}
+	void *obj = vec_pop(&pool->idle);
+
+	if (!obj)
+		errno = EAGAIN;
+	return obj;
+}
+
+int pool_return(pool_t *pool, void *obj)
+{
+	if (!pool || !obj)
+		return -EINVAL;
+	return vec_push(&pool->idle, obj);
+}
+
+size_t pool_len(const pool_t *pool)
+{
+	return pool ? vec_len(&pool->idle) : 0;
+}
+
+bool pool_is_empty(const pool_t *pool)
+{
+	return pool_len(pool) == 0;
+}
+
+void pool_free(pool_t *pool)
+{
+	if (!pool)
+		return;
+	void *obj;
+
+	while ((obj = vec_pop(&pool->idle)))
+		if (pool->destroy)
+			pool->destroy(obj, pool->ctx);
+	vec_free(&pool->idle);
+	mem_free(pool);
+}
