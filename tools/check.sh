@@ -10,6 +10,9 @@
 #                                 in a plain build and fails, with the
 #                                 expected report, under the configuration
 #                                 that claims to catch it
+#   starters                      each milestone's starter code (tagged
+#                                 starter) builds, and its tests fail: the
+#                                 tests test something
 #
 # Every test target in every configuration, and every canary, counts once
 # in the closing line "N passed, N failed". Exit status 0 only when nothing
@@ -95,14 +98,38 @@ canaries() {
 	expect_caught valgrind "$c:heap_use_after_free" 'Invalid read'
 }
 
+# starters: every target tagged starter must build and fail its tests
+# (bazel exits 3 for failed tests, 1 for a failed build).
+starters() {
+	echo "=== starters"
+	local targets target rc
+	targets=$($bazel query 'attr(tags, "\bstarter\b", //...)' 2>/dev/null)
+	if [ -z "$targets" ]; then
+		fail "no target is tagged starter"
+		return
+	fi
+	for target in $targets; do
+		$bazel test --test_output=summary "$target" >"$log" 2>&1
+		rc=$?
+		if [ "$rc" -eq 3 ]; then
+			echo "fails as it should: $target"
+			pass
+		else
+			cat "$log"
+			fail "$target: starter code must build and fail its tests (bazel exit $rc)"
+		fi
+	done
+}
+
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(plain asan tsan valgrind canaries)
+[ ${#parts[@]} -gt 0 ] || parts=(plain asan tsan valgrind canaries starters)
 for part in "${parts[@]}"; do
 	case $part in
 	plain | asan | tsan | valgrind) suite "$part" ;;
 	canaries) canaries ;;
+	starters) starters ;;
 	*)
-		echo "tools/check.sh: unknown part '$part' (plain asan tsan valgrind canaries)" >&2
+		echo "tools/check.sh: unknown part '$part' (plain asan tsan valgrind canaries starters)" >&2
 		exit 2
 		;;
 	esac

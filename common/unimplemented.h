@@ -1,0 +1,26 @@
+/* UNIMPLEMENTED - mark a function of starter code that is still to write.
+ *
+ *	int pool_preallocate(pool_t *pool, size_t count)
+ *	{
+ *		UNIMPLEMENTED("make count objects and push them onto the idle list");
+ *		return -ENOSYS;
+ *	}
+ *
+ * The first call from each place prints
+ *	UNIMPLEMENTED pool_preallocate: make count objects and push them ...
+ * on stderr, so a failing test names the function to write next.
+ */
+#ifndef OBJPOOL_COMMON_UNIMPLEMENTED_H
+#define OBJPOOL_COMMON_UNIMPLEMENTED_H
+
+#include <stdatomic.h>
+#include <stdio.h>
+
+#define UNIMPLEMENTED(what)                                                    \
+	do {                                                                   \
+		static atomic_flag said_ = ATOMIC_FLAG_INIT;                   \
+		if (!atomic_flag_test_and_set(&said_))                         \
+			fprintf(stderr, "UNIMPLEMENTED %s: %s\n", __func__, what); \
+	} while (0)
+
+#endif
