@@ -1,0 +1,121 @@
+/* objpool milestone 4: a reset hook, and a configuration to build from.
+ *
+ * An object that comes back to the pool still holds what its last user
+ * left in it. The reset hook cleans it before anyone else can get it: it
+ * runs on every object going back to the idle list (an object about to be
+ * destroyed is not reset).
+ *
+ * A pool_config_t replaces pool_new's growing list of arguments. Designated
+ * initializers are C's builder: name the fields you set, the others are
+ * zero, and zero means the default.
+ *
+ *	pool_t *pool = pool_build(&(pool_config_t){
+ *		.factory = make_buffer,
+ *		.reset = clear_buffer,	// optional
+ *		.destroy = free_buffer,	// optional
+ *		.max_size = 5,		// 0: POOL_DEFAULT_MAX_SIZE
+ *	});
+ *
+ * Everything else is milestone 3: a shared, refcounted pool that grows on
+ * demand. Single-threaded: the pool and its guards must stay on one
+ * thread.
+ */
+#ifndef OBJPOOL_M4_RESET_POOL_H
+#define OBJPOOL_M4_RESET_POOL_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Makes one object. Return: the object, or NULL on failure; the factory may
+ * set errno to say why (ENOMEM is reported if it does not). */
+typedef void *(*pool_factory_fn)(void *ctx);
+
+/* Cleans an object for its next user (clear a buffer, end a transaction). */
+typedef void (*pool_reset_fn)(void *obj, void *ctx);
+
+/* Frees one object made by the factory. */
+typedef void (*pool_destroy_fn)(void *obj, void *ctx);
+
+/* max_size when the configuration leaves it 0. */
+#define POOL_DEFAULT_MAX_SIZE 100
+
+/* How to build a pool. Zero fields take their defaults. */
+typedef struct pool_config {
+	pool_factory_fn factory; /* makes objects; required */
+	pool_reset_fn reset;	 /* cleans a returned object; NULL: no reset */
+	pool_destroy_fn destroy; /* frees objects; NULL: nothing to free */
+	void *ctx;		 /* passed to the three callbacks as is */
+	size_t max_size;	 /* the most idle objects kept; 0: the default */
+} pool_config_t;
+
+typedef struct pool pool_t;
+
+/* An object on loan from a pool. Both fields are NULL when the guard holds
+ * nothing: after a failed pool_get, a release or a take. While it holds an
+ * object, the guard holds a reference to the pool. */
+typedef struct pool_guard {
+	pool_t *pool; /* where the object goes back */
+	void *obj;    /* the object; yours to use until the guard is released */
+} pool_guard_t;
+
+/* pool_build - create an empty pool from @config (copied: it may be a
+ * temporary); the caller holds the pool's one reference.
+ * Return: the pool, or NULL with errno EINVAL (no config, or no factory)
+ * or ENOMEM. */
+pool_t *pool_build(const pool_config_t *config);
+
+/* pool_ref - take another reference to @pool. Return: @pool (NULL for
+ * NULL). */
+pool_t *pool_ref(pool_t *pool);
+
+/* pool_unref - drop a reference; the last one destroys the idle objects and
+ * frees the pool. NULL is fine. */
+void pool_unref(pool_t *pool);
+
+/* pool_preallocate - make @count objects with the factory and keep them
+ * idle.
+ * Return: 0; -EINVAL for a NULL pool; -ENOSPC when more than max_size
+ * objects would be idle (nothing is made); -ENOMEM when memory is short
+ * (nothing is made); or the factory's error (-errno), in which case the
+ * objects made before the failure stay in the pool. */
+int pool_preallocate(pool_t *pool, size_t count);
+
+/* pool_get - take an idle object, or make one when none is idle.
+ * Return: a guard holding the object and a reference to the pool; or a
+ * guard holding nothing, with errno EINVAL for a NULL pool, ENOMEM when
+ * memory is short, or the factory's errno. A failed get changes no
+ * counter. */
+pool_guard_t pool_get(pool_t *pool);
+
+/* pool_guard_release - reset the guard's object and give it back, or
+ * destroy it (without a reset) when max_size objects are already idle;
+ * then drop the guard's reference to the pool, which may free it. The
+ * guard is left empty: a second release, or releasing NULL, does nothing.
+ * Cannot fail. */
+void pool_guard_release(pool_guard_t *guard);
+
+/* pool_guard_take - detach the object from the guard and from the pool:
+ * the caller owns it, as it is (no reset), and must destroy it. Drops the
+ * guard's reference.
+ * Return: the object, NULL for an empty guard or NULL. */
+void *pool_guard_take(pool_guard_t *guard);
+
+/* POOL_GUARD - declare guard @name = pool_get(@pool), released when @name
+ * goes out of scope (__attribute__((cleanup))). */
+#define POOL_GUARD(name, pool) \
+	pool_guard_t name __attribute__((cleanup(pool_guard_release))) = pool_get(pool)
+
+/* Counters; each is 0 for a NULL pool. */
+size_t pool_available(const pool_t *pool);     /* idle objects */
+size_t pool_allocated(const pool_t *pool);     /* objects out in guards now */
+size_t pool_created_count(const pool_t *pool); /* objects the factory made */
+size_t pool_len(const pool_t *pool);	       /* the spec's name: pool_available */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
