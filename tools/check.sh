@@ -96,6 +96,8 @@ canaries() {
 	expect_caught tsan "$c:data_race" 'ThreadSanitizer: data race'
 	expect_caught valgrind "$c:leak" 'definitely lost'
 	expect_caught valgrind "$c:heap_use_after_free" 'Invalid read'
+	# Milestone 2's limit: a guard released after its pool was freed.
+	expect_caught asan //m2_guard:dangling_pool_demo 'AddressSanitizer: heap-use-after-free'
 }
 
 # starters: every target tagged starter must build and fail its tests
