@@ -98,6 +98,7 @@ canaries() {
 	expect_caught valgrind "$c:heap_use_after_free" 'Invalid read'
 	# Milestone 2's limit: a guard released after its pool was freed.
 	expect_caught asan //m2_guard:dangling_pool_demo 'AddressSanitizer: heap-use-after-free'
+	expect_caught valgrind //m2_guard:dangling_pool_demo 'Invalid (read|write)'
 }
 
 # starters: every target tagged starter must build and fail its tests
