@@ -1,0 +1,276 @@
+#include "m5_threadsafe/pool.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+#include "common/refcount.h"
+#include "common/vec.h"
+
+struct pool {
+	refcount_atomic_t ref;	 /* pool_build/pool_ref holders + guards out */
+	pthread_mutex_t lock;	 /* guards every field below it */
+	vec_t idle;		 /* objects ready to hand out; last in, first out */
+	size_t out;		 /* objects in guards now */
+	size_t created;		 /* objects the factory made, ever */
+	/* Set by pool_build, read-only after: */
+	pool_factory_fn factory; /* makes an object, NULL on failure */
+	pool_reset_fn reset;	 /* cleans a returned object; NULL: none */
+	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
+	void *ctx;		 /* passed to the callbacks */
+	size_t max_size;	 /* the most objects kept idle */
+};
+
+static const pool_guard_t empty_guard = { NULL, NULL };
+
+/* A mutex that cannot be locked or unlocked means memory corruption or a
+ * programming error: stop here rather than corrupt the pool. */
+__attribute__((noreturn)) static void die(const char *what, int err)
+{
+	fprintf(stderr, "objpool: %s: %s\n", what, strerror(err));
+	abort();
+}
+
+/* The lock protects the pool's value, not its identity: it may be taken
+ * through a const pointer. */
+static void lock(const pool_t *pool)
+{
+	int err = pthread_mutex_lock((pthread_mutex_t *)&pool->lock);
+
+	if (err)
+		die("pthread_mutex_lock", err);
+}
+
+static void unlock(const pool_t *pool)
+{
+	int err = pthread_mutex_unlock((pthread_mutex_t *)&pool->lock);
+
+	if (err)
+		die("pthread_mutex_unlock", err);
+}
+
+pool_t *pool_build(const pool_config_t *config)
+{
+	if (!config || !config->factory) {
+		errno = EINVAL;
+		return NULL;
+	}
+	pool_t *pool = mem_alloc(sizeof(*pool));
+
+	if (!pool)
+		return NULL;
+	*pool = (pool_t){
+		.idle = VEC_INIT,
+		.factory = config->factory,
+		.reset = config->reset,
+		.destroy = config->destroy,
+		.ctx = config->ctx,
+		.max_size = config->max_size ? config->max_size : POOL_DEFAULT_MAX_SIZE,
+	};
+	int err = pthread_mutex_init(&pool->lock, NULL);
+
+	if (err) {
+		mem_free(pool);
+		errno = err;
+		return NULL;
+	}
+	refcount_atomic_init(&pool->ref);
+	return pool;
+}
+
+pool_t *pool_ref(pool_t *pool)
+{
+	if (pool)
+		refcount_atomic_inc(&pool->ref);
+	return pool;
+}
+
+static void destroy(pool_t *pool, void *obj)
+{
+	if (pool->destroy)
+		pool->destroy(obj, pool->ctx);
+}
+
+void pool_unref(pool_t *pool)
+{
+	if (!pool || !refcount_atomic_dec_and_test(&pool->ref))
+		return;
+	/* The last reference: no other thread can reach the pool any more. */
+	void *obj;
+
+	while ((obj = vec_pop(&pool->idle)))
+		destroy(pool, obj);
+	vec_free(&pool->idle);
+	pthread_mutex_destroy(&pool->lock);
+	mem_free(pool);
+}
+
+/* Make sure the idle list has a place for every live object, up to
+ * max_size, plus @extra just made: then a return never has to grow it, and
+ * never fails. Return: 0 or -ENOMEM.
+ * Context: the lock is held. */
+static int reserve_places_locked(pool_t *pool, size_t extra)
+{
+	size_t live = vec_len(&pool->idle) + pool->out;
+	size_t max = pool->max_size;
+	size_t want = live >= max || extra >= max - live ? max : live + extra;
+
+	return vec_reserve(&pool->idle, want);
+}
+
+/* Call the factory. Return: the object, or NULL with errno set.
+ * Context: the lock is not held. */
+static void *create(pool_t *pool)
+{
+	errno = 0;
+	void *obj = pool->factory(pool->ctx);
+
+	if (!obj && errno == 0)
+		errno = ENOMEM;
+	return obj;
+}
+
+int pool_preallocate(pool_t *pool, size_t count)
+{
+	if (!pool)
+		return -EINVAL;
+	lock(pool);
+	bool room = count <= pool->max_size - vec_len(&pool->idle);
+
+	unlock(pool);
+	if (!room)
+		return -ENOSPC;
+	for (size_t i = 0; i < count; i++) {
+		void *obj = create(pool);
+
+		if (!obj)
+			return -errno;
+		lock(pool);
+		int err = reserve_places_locked(pool, 1);
+		/* Other threads may have filled the idle list meanwhile. */
+		bool keep = err == 0 && vec_len(&pool->idle) < pool->max_size;
+
+		if (err == 0)
+			pool->created++;
+		if (keep)
+			vec_push(&pool->idle, obj); /* reserved: cannot fail */
+		unlock(pool);
+		if (!keep)
+			destroy(pool, obj);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+pool_guard_t pool_get(pool_t *pool)
+{
+	if (!pool) {
+		errno = EINVAL;
+		return empty_guard;
+	}
+	lock(pool);
+	void *obj = vec_pop(&pool->idle);
+
+	if (obj)
+		pool->out++;
+	unlock(pool);
+	if (!obj) {
+		/* A miss: make one without the lock, then count it. */
+		obj = create(pool);
+		if (!obj)
+			return empty_guard;
+		lock(pool);
+		int err = reserve_places_locked(pool, 1);
+
+		if (err == 0) {
+			pool->created++;
+			pool->out++;
+		}
+		unlock(pool);
+		if (err < 0) {
+			destroy(pool, obj);
+			errno = -err;
+			return empty_guard;
+		}
+	}
+	return (pool_guard_t){ .pool = pool_ref(pool), .obj = obj };
+}
+
+void pool_guard_release(pool_guard_t *guard)
+{
+	if (!guard || !guard->obj)
+		return;
+	pool_t *pool = guard->pool;
+	void *obj = guard->obj;
+
+	*guard = empty_guard;
+	if (pool->reset)
+		pool->reset(obj, pool->ctx);
+	lock(pool);
+	pool->out--;
+	bool keep = vec_len(&pool->idle) < pool->max_size;
+
+	if (keep)
+		vec_push(&pool->idle, obj); /* reserved: cannot fail */
+	unlock(pool);
+	if (!keep)
+		destroy(pool, obj);
+	pool_unref(pool);
+}
+
+void *pool_guard_take(pool_guard_t *guard)
+{
+	if (!guard || !guard->obj)
+		return NULL;
+	pool_t *pool = guard->pool;
+	void *obj = guard->obj;
+
+	*guard = empty_guard;
+	lock(pool);
+	pool->out--;
+	unlock(pool);
+	pool_unref(pool);
+	return obj;
+}
+
+/* The three counters at one moment. */
+struct counts {
+	size_t available, allocated, created;
+};
+
+static struct counts counts(const pool_t *pool)
+{
+	struct counts c = { 0, 0, 0 };
+
+	if (pool) {
+		lock(pool);
+		c = (struct counts){ vec_len(&pool->idle), pool->out, pool->created };
+		unlock(pool);
+	}
+	return c;
+}
+
+size_t pool_available(const pool_t *pool)
+{
+	return counts(pool).available;
+}
+
+size_t pool_allocated(const pool_t *pool)
+{
+	return counts(pool).allocated;
+}
+
+size_t pool_created_count(const pool_t *pool)
+{
+	return counts(pool).created;
+}
+
+size_t pool_len(const pool_t *pool)
+{
+	return pool_available(pool);
+}
