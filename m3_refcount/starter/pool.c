@@ -1,0 +1,177 @@
+/* Milestone 3 starter: write the functions marked UNIMPLEMENTED until
+ *	bazel test //m3_refcount:starter_test
+ * passes. pool.h (one directory up) says what each function must do; the
+ * README explains the design. Keep the signatures.
+ *
+ * Given: pool_ref and pool_unref (what Rc's clone and drop do for Rust),
+ * the helpers destroy(), reserve_places() and create(), pool_preallocate
+ * and the counters. Yours: the pool's birth, and the guard's reference. */
+#include "m3_refcount/pool.h"
+
+#include <errno.h>
+
+#include "common/mem.h"
+#include "common/refcount.h"
+#include "common/unimplemented.h"
+#include "common/vec.h"
+
+struct pool {
+	refcount_t ref;		 /* pool_new/pool_ref holders + guards out */
+	vec_t idle;		 /* objects ready to hand out; last in, first out */
+	pool_factory_fn factory; /* makes an object, NULL on failure */
+	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
+	void *ctx;		 /* passed to factory and destroy */
+	size_t max_size;	 /* the most objects kept idle */
+	size_t out;		 /* objects in guards now */
+	size_t created;		 /* objects the factory made, ever */
+};
+
+/* What a failed pool_get hands out, and what a release or take leaves. */
+static const pool_guard_t empty_guard = { NULL, NULL };
+
+pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx,
+		 size_t max_size)
+{
+	UNIMPLEMENTED("create a pool; the caller holds its one reference (Rc::new):\n"
+		      "- no factory: errno = EINVAL, return NULL\n"
+		      "- mem_alloc(sizeof(*pool)); NULL: return NULL, errno is set\n"
+		      "- fields: idle = VEC_INIT, factory, destroy, ctx, max_size;\n"
+		      "  out and created start at 0\n"
+		      "- refcount_init(&pool->ref), then return the pool");
+	(void)factory;
+	(void)destroy;
+	(void)ctx;
+	(void)max_size;
+	errno = ENOSYS;
+	return NULL;
+}
+
+pool_t *pool_ref(pool_t *pool)
+{
+	if (pool)
+		refcount_inc(&pool->ref);
+	return pool;
+}
+
+/* Free @obj with the pool's destroy callback, if it has one. */
+static void destroy(pool_t *pool, void *obj)
+{
+	if (pool->destroy)
+		pool->destroy(obj, pool->ctx);
+}
+
+void pool_unref(pool_t *pool)
+{
+	if (!pool || !refcount_dec_and_test(&pool->ref))
+		return;
+	void *obj;
+
+	while ((obj = vec_pop(&pool->idle)))
+		destroy(pool, obj);
+	vec_free(&pool->idle);
+	mem_free(pool);
+}
+
+/* Make sure the idle list has a place for every live object (idle or out),
+ * up to max_size, plus @extra about to be made: then a release never has
+ * to grow it, and never fails. Return: 0, -ENOMEM or -EOVERFLOW; on error
+ * nothing changed. */
+static int reserve_places(pool_t *pool, size_t extra)
+{
+	size_t live = vec_len(&pool->idle) + pool->out;
+	size_t max = pool->max_size;
+	size_t want = live >= max || extra >= max - live ? max : live + extra;
+
+	return vec_reserve(&pool->idle, want);
+}
+
+/* Call the factory. Return: the object, or NULL with errno set. */
+static void *create(pool_t *pool)
+{
+	errno = 0;
+	void *obj = pool->factory(pool->ctx);
+
+	if (!obj && errno == 0)
+		errno = ENOMEM;
+	if (obj)
+		pool->created++;
+	return obj;
+}
+
+int pool_preallocate(pool_t *pool, size_t count)
+{
+	if (!pool)
+		return -EINVAL;
+	if (count > pool->max_size - vec_len(&pool->idle))
+		return -ENOSPC;
+	int err = reserve_places(pool, count);
+
+	if (err < 0)
+		return err;
+	for (size_t i = 0; i < count; i++) {
+		void *obj = create(pool);
+
+		if (!obj)
+			return -errno;
+		vec_push(&pool->idle, obj); /* reserved above: cannot fail */
+	}
+	return 0;
+}
+
+pool_guard_t pool_get(pool_t *pool)
+{
+	UNIMPLEMENTED("get_or_create, then a guard that holds a pool reference:\n"
+		      "- NULL pool: errno = EINVAL, return empty_guard\n"
+		      "- obj = vec_pop(&pool->idle); when none is idle, first\n"
+		      "  err = reserve_places(pool, 1) (< 0: errno = -err, return\n"
+		      "  empty_guard), then obj = create(pool) (NULL: return\n"
+		      "  empty_guard, errno is set; create counts pool->created)\n"
+		      "- pool->out++; return (pool_guard_t){ .pool = pool_ref(pool),\n"
+		      "  .obj = obj }: kref rule 1, a reference for the new holder");
+	(void)pool;
+	errno = ENOSYS;
+	return empty_guard;
+}
+
+void pool_guard_release(pool_guard_t *guard)
+{
+	UNIMPLEMENTED("return_object with max_size, then drop the guard's reference:\n"
+		      "- NULL guard or guard->obj NULL: nothing to do\n"
+		      "- keep guard->pool and guard->obj, set *guard = empty_guard\n"
+		      "- pool->out--; fewer than max_size idle (vec_len(&pool->idle)):\n"
+		      "  vec_push(&pool->idle, obj), reserved: cannot fail;\n"
+		      "  otherwise destroy(pool, obj)\n"
+		      "- last, pool_unref(pool): it may free the pool");
+	(void)guard;
+}
+
+void *pool_guard_take(pool_guard_t *guard)
+{
+	UNIMPLEMENTED("hand the object to the caller and drop the guard's reference:\n"
+		      "- NULL guard or guard->obj NULL: return NULL\n"
+		      "- keep guard->pool and guard->obj, set *guard = empty_guard\n"
+		      "- pool->out--; pool_unref(pool); return the object (neither\n"
+		      "  pushed nor destroyed: the caller owns it now)");
+	(void)guard;
+	return NULL;
+}
+
+size_t pool_available(const pool_t *pool)
+{
+	return pool ? vec_len(&pool->idle) : 0;
+}
+
+size_t pool_allocated(const pool_t *pool)
+{
+	return pool ? pool->out : 0;
+}
+
+size_t pool_created_count(const pool_t *pool)
+{
+	return pool ? pool->created : 0;
+}
+
+size_t pool_len(const pool_t *pool)
+{
+	return pool_available(pool);
+}
