@@ -1,0 +1,183 @@
+/* Milestone 4 starter: write the functions marked UNIMPLEMENTED until
+ *	bazel test //m4_reset:starter_test
+ * passes. pool.h (one directory up) says what each function must do; the
+ * README explains the design. Keep the signatures.
+ *
+ * Yours: the builder (pool_build) and the release that resets. The rest is
+ * milestone 3, given. */
+#include "m4_reset/pool.h"
+
+#include <errno.h>
+
+#include "common/mem.h"
+#include "common/refcount.h"
+#include "common/unimplemented.h"
+#include "common/vec.h"
+
+struct pool {
+	refcount_t ref;		 /* pool_build/pool_ref holders + guards out */
+	vec_t idle;		 /* objects ready to hand out; last in, first out */
+	pool_factory_fn factory; /* makes an object, NULL on failure */
+	pool_reset_fn reset;	 /* cleans a returned object; NULL: none */
+	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
+	void *ctx;		 /* passed to factory, reset and destroy */
+	size_t max_size;	 /* the most objects kept idle */
+	size_t out;		 /* objects in guards now */
+	size_t created;		 /* objects the factory made, ever */
+};
+
+static const pool_guard_t empty_guard = { NULL, NULL };
+
+pool_t *pool_build(const pool_config_t *config)
+{
+	UNIMPLEMENTED("the builder's build(): a pool from a copy of *config:\n"
+		      "- NULL config, or no config->factory: errno = EINVAL,\n"
+		      "  return NULL (Rust's expect(\"factory is required\"))\n"
+		      "- mem_alloc(sizeof(*pool)); NULL: return NULL, errno is set\n"
+		      "- copy factory, reset, destroy and ctx; idle = VEC_INIT;\n"
+		      "  max_size = config->max_size, or POOL_DEFAULT_MAX_SIZE when 0\n"
+		      "- refcount_init(&pool->ref), then return the pool");
+	(void)config;
+	errno = ENOSYS;
+	return NULL;
+}
+
+pool_t *pool_ref(pool_t *pool)
+{
+	if (pool)
+		refcount_inc(&pool->ref);
+	return pool;
+}
+
+static void destroy(pool_t *pool, void *obj)
+{
+	if (pool->destroy)
+		pool->destroy(obj, pool->ctx);
+}
+
+void pool_unref(pool_t *pool)
+{
+	if (!pool || !refcount_dec_and_test(&pool->ref))
+		return;
+	void *obj;
+
+	while ((obj = vec_pop(&pool->idle)))
+		destroy(pool, obj);
+	vec_free(&pool->idle);
+	mem_free(pool);
+}
+
+/* Make sure the idle list has a place for every live object, up to
+ * max_size, plus @extra about to be made: then a release never has to grow
+ * it, and never fails. Return: 0 or -ENOMEM. */
+static int reserve_places(pool_t *pool, size_t extra)
+{
+	size_t live = vec_len(&pool->idle) + pool->out;
+	size_t max = pool->max_size;
+	size_t want = live >= max || extra >= max - live ? max : live + extra;
+
+	return vec_reserve(&pool->idle, want);
+}
+
+/* Call the factory. Return: the object, or NULL with errno set. */
+static void *create(pool_t *pool)
+{
+	errno = 0;
+	void *obj = pool->factory(pool->ctx);
+
+	if (!obj && errno == 0)
+		errno = ENOMEM;
+	if (obj)
+		pool->created++;
+	return obj;
+}
+
+int pool_preallocate(pool_t *pool, size_t count)
+{
+	if (!pool)
+		return -EINVAL;
+	if (count > pool->max_size - vec_len(&pool->idle))
+		return -ENOSPC;
+	int err = reserve_places(pool, count);
+
+	if (err < 0)
+		return err;
+	for (size_t i = 0; i < count; i++) {
+		void *obj = create(pool);
+
+		if (!obj)
+			return -errno;
+		vec_push(&pool->idle, obj); /* reserved above: cannot fail */
+	}
+	return 0;
+}
+
+pool_guard_t pool_get(pool_t *pool)
+{
+	if (!pool) {
+		errno = EINVAL;
+		return empty_guard;
+	}
+	void *obj = vec_pop(&pool->idle);
+
+	if (!obj) {
+		int err = reserve_places(pool, 1);
+
+		if (err < 0) {
+			errno = -err;
+			return empty_guard;
+		}
+		obj = create(pool);
+		if (!obj)
+			return empty_guard;
+	}
+	pool->out++;
+	return (pool_guard_t){ .pool = pool_ref(pool), .obj = obj };
+}
+
+void pool_guard_release(pool_guard_t *guard)
+{
+	UNIMPLEMENTED("milestone 3's release, with the reset hook:\n"
+		      "- NULL guard or guard->obj NULL: nothing to do\n"
+		      "- keep guard->pool and guard->obj, set *guard = empty_guard;\n"
+		      "  pool->out--\n"
+		      "- fewer than max_size idle: if pool->reset, call\n"
+		      "  pool->reset(obj, pool->ctx); then vec_push(&pool->idle, obj)\n"
+		      "  (reserved: cannot fail)\n"
+		      "- else destroy(pool, obj), without a reset\n"
+		      "- last, pool_unref(pool): it may free the pool");
+	(void)guard;
+}
+
+void *pool_guard_take(pool_guard_t *guard)
+{
+	if (!guard || !guard->obj)
+		return NULL;
+	pool_t *pool = guard->pool;
+	void *obj = guard->obj;
+
+	*guard = empty_guard;
+	pool->out--;
+	pool_unref(pool);
+	return obj;
+}
+
+size_t pool_available(const pool_t *pool)
+{
+	return pool ? vec_len(&pool->idle) : 0;
+}
+
+size_t pool_allocated(const pool_t *pool)
+{
+	return pool ? pool->out : 0;
+}
+
+size_t pool_created_count(const pool_t *pool)
+{
+	return pool ? pool->created : 0;
+}
+
+size_t pool_len(const pool_t *pool)
+{
+	return pool_available(pool);
+}
