@@ -1,0 +1,251 @@
+/* Milestone 5 starter: write the functions marked UNIMPLEMENTED until
+ *	bazel test //m5_threadsafe:starter_test
+ * passes, under --config=tsan too. pool.h (one directory up) says what
+ * each function must do; the README explains the design. Keep the
+ * signatures.
+ *
+ * Given: the lock()/unlock() wrappers, pool_ref/pool_unref on the atomic
+ * count, the helpers destroy(), reserve_places_locked() and create(),
+ * pool_preallocate (a model of taking the lock around the pool's fields
+ * and calling the factory outside it), pool_guard_take and the counters.
+ * Yours: building a pool with a lock, and the get and release that use it.
+ * The rule: every field below the lock is touched with the lock held; the
+ * factory, reset and destroy never run with it held. */
+#include "m5_threadsafe/pool.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+#include "common/refcount.h"
+#include "common/unimplemented.h"
+#include "common/vec.h"
+
+struct pool {
+	refcount_atomic_t ref;	 /* pool_build/pool_ref holders + guards out */
+	pthread_mutex_t lock;	 /* guards every field below it */
+	vec_t idle;		 /* objects ready to hand out; last in, first out */
+	size_t out;		 /* objects in guards now */
+	size_t created;		 /* objects the factory made, ever */
+	/* Set by pool_build, read-only after: */
+	pool_factory_fn factory; /* makes an object, NULL on failure */
+	pool_reset_fn reset;	 /* cleans a returned object; NULL: none */
+	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
+	void *ctx;		 /* passed to the callbacks */
+	size_t max_size;	 /* the most objects kept idle */
+};
+
+static const pool_guard_t empty_guard = { NULL, NULL };
+
+/* A mutex that cannot be locked or unlocked means memory corruption or a
+ * programming error: stop here rather than corrupt the pool. */
+__attribute__((noreturn)) static void die(const char *what, int err)
+{
+	fprintf(stderr, "objpool: %s: %s\n", what, strerror(err));
+	abort();
+}
+
+/* The lock protects the pool's value, not its identity: it may be taken
+ * through a const pointer. */
+static void lock(const pool_t *pool)
+{
+	int err = pthread_mutex_lock((pthread_mutex_t *)&pool->lock);
+
+	if (err)
+		die("pthread_mutex_lock", err);
+}
+
+static void unlock(const pool_t *pool)
+{
+	int err = pthread_mutex_unlock((pthread_mutex_t *)&pool->lock);
+
+	if (err)
+		die("pthread_mutex_unlock", err);
+}
+
+pool_t *pool_build(const pool_config_t *config)
+{
+	UNIMPLEMENTED("milestone 4's pool_build, plus a lock (RefCell -> Mutex):\n"
+		      "- NULL config or no factory: errno = EINVAL, return NULL\n"
+		      "- mem_alloc(sizeof(*pool)); NULL: return NULL, errno is set\n"
+		      "- copy factory, reset, destroy and ctx; idle = VEC_INIT;\n"
+		      "  max_size = config->max_size, or POOL_DEFAULT_MAX_SIZE when 0\n"
+		      "- err = pthread_mutex_init(&pool->lock, NULL); err != 0:\n"
+		      "  mem_free(pool), errno = err, return NULL\n"
+		      "- refcount_atomic_init(&pool->ref), then return the pool");
+	(void)config;
+	errno = ENOSYS;
+	return NULL;
+}
+
+pool_t *pool_ref(pool_t *pool)
+{
+	if (pool)
+		refcount_atomic_inc(&pool->ref);
+	return pool;
+}
+
+static void destroy(pool_t *pool, void *obj)
+{
+	if (pool->destroy)
+		pool->destroy(obj, pool->ctx);
+}
+
+void pool_unref(pool_t *pool)
+{
+	if (!pool || !refcount_atomic_dec_and_test(&pool->ref))
+		return;
+	/* The last reference: no other thread can reach the pool any more. */
+	void *obj;
+
+	while ((obj = vec_pop(&pool->idle)))
+		destroy(pool, obj);
+	vec_free(&pool->idle);
+	pthread_mutex_destroy(&pool->lock);
+	mem_free(pool);
+}
+
+/* Make sure the idle list has a place for every live object, up to
+ * max_size, plus @extra just made: then a return never has to grow it, and
+ * never fails. Return: 0 or -ENOMEM.
+ * Context: the lock is held. */
+static int reserve_places_locked(pool_t *pool, size_t extra)
+{
+	size_t live = vec_len(&pool->idle) + pool->out;
+	size_t max = pool->max_size;
+	size_t want = live >= max || extra >= max - live ? max : live + extra;
+
+	return vec_reserve(&pool->idle, want);
+}
+
+/* Call the factory. Return: the object, or NULL with errno set.
+ * Context: the lock is not held. */
+static void *create(pool_t *pool)
+{
+	errno = 0;
+	void *obj = pool->factory(pool->ctx);
+
+	if (!obj && errno == 0)
+		errno = ENOMEM;
+	return obj;
+}
+
+int pool_preallocate(pool_t *pool, size_t count)
+{
+	if (!pool)
+		return -EINVAL;
+	lock(pool);
+	bool room = count <= pool->max_size - vec_len(&pool->idle);
+
+	unlock(pool);
+	if (!room)
+		return -ENOSPC;
+	for (size_t i = 0; i < count; i++) {
+		void *obj = create(pool);
+
+		if (!obj)
+			return -errno;
+		lock(pool);
+		int err = reserve_places_locked(pool, 1);
+		/* Other threads may have filled the idle list meanwhile. */
+		bool keep = err == 0 && vec_len(&pool->idle) < pool->max_size;
+
+		if (err == 0)
+			pool->created++;
+		if (keep)
+			vec_push(&pool->idle, obj); /* reserved: cannot fail */
+		unlock(pool);
+		if (!keep)
+			destroy(pool, obj);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+pool_guard_t pool_get(pool_t *pool)
+{
+	UNIMPLEMENTED("get_or_create under lock(pool), the factory outside it:\n"
+		      "- NULL pool: errno = EINVAL, return empty_guard\n"
+		      "- lock(pool); obj = vec_pop(&pool->idle); a hit: pool->out++;\n"
+		      "  unlock(pool)\n"
+		      "- a miss: obj = create(pool) with the lock released (NULL:\n"
+		      "  return empty_guard, errno is set); then lock(pool),\n"
+		      "  err = reserve_places_locked(pool, 1), on success created++\n"
+		      "  and out++; unlock(pool); err < 0: destroy(pool, obj),\n"
+		      "  errno = -err, return empty_guard\n"
+		      "- return (pool_guard_t){ .pool = pool_ref(pool), .obj = obj }");
+	(void)pool;
+	errno = ENOSYS;
+	return empty_guard;
+}
+
+void pool_guard_release(pool_guard_t *guard)
+{
+	UNIMPLEMENTED("milestone 4's release; reset and destroy outside the lock:\n"
+		      "- NULL guard or guard->obj NULL: nothing to do\n"
+		      "- keep guard->pool and guard->obj, set *guard = empty_guard\n"
+		      "- if pool->reset: pool->reset(obj, pool->ctx), before lock()\n"
+		      "- lock(pool); pool->out--; keep = fewer than max_size idle;\n"
+		      "  keep: vec_push(&pool->idle, obj) (reserved: cannot fail);\n"
+		      "  unlock(pool)\n"
+		      "- not kept: destroy(pool, obj), after unlock(pool)\n"
+		      "- last, pool_unref(pool): it may free the pool");
+	(void)guard;
+}
+
+void *pool_guard_take(pool_guard_t *guard)
+{
+	if (!guard || !guard->obj)
+		return NULL;
+	pool_t *pool = guard->pool;
+	void *obj = guard->obj;
+
+	*guard = empty_guard;
+	lock(pool);
+	pool->out--;
+	unlock(pool);
+	pool_unref(pool);
+	return obj;
+}
+
+/* The three counters at one moment. */
+struct counts {
+	size_t available, allocated, created;
+};
+
+static struct counts counts(const pool_t *pool)
+{
+	struct counts c = { 0, 0, 0 };
+
+	if (pool) {
+		lock(pool);
+		c = (struct counts){ vec_len(&pool->idle), pool->out, pool->created };
+		unlock(pool);
+	}
+	return c;
+}
+
+size_t pool_available(const pool_t *pool)
+{
+	return counts(pool).available;
+}
+
+size_t pool_allocated(const pool_t *pool)
+{
+	return counts(pool).allocated;
+}
+
+size_t pool_created_count(const pool_t *pool)
+{
+	return counts(pool).created;
+}
+
+size_t pool_len(const pool_t *pool)
+{
+	return pool_available(pool);
+}
