@@ -1,0 +1,320 @@
+/* Milestone 6 starter: write the functions marked UNIMPLEMENTED until
+ *	bazel test //m6_stats:starter_test
+ * passes, under --config=tsan too. pool.h (one directory up) says what
+ * each function must do; the README explains the design. Keep the
+ * signatures.
+ *
+ * The pool is milestone 5's, with its counters moved into a pool_stats_t
+ * (pool->stats) that every function keeps up to date under the lock.
+ * Given: building, references, pool_preallocate (counts created_count and
+ * destroyed_count), the release (allocated--, destroyed_count) and the
+ * take, the snapshot pool_stats() and the counters, and too_small().
+ * Yours: the counting in pool_get (the spec's get_or_create), the two
+ * rates and the report. A small helper of your own for "one more object
+ * out" (allocated and peak_allocated) serves both of pool_get's paths. */
+#include "m6_stats/pool.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+#include "common/refcount.h"
+#include "common/unimplemented.h"
+#include "common/vec.h"
+
+struct pool {
+	refcount_atomic_t ref;	 /* pool_build/pool_ref holders + guards out */
+	pthread_mutex_t lock;	 /* guards every field below it */
+	vec_t idle;		 /* objects ready to hand out; last in, first out */
+	pool_stats_t stats;	 /* counters; available is vec_len(&idle) */
+	/* Set by pool_build, read-only after: */
+	pool_factory_fn factory; /* makes an object, NULL on failure */
+	pool_reset_fn reset;	 /* cleans a returned object; NULL: none */
+	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
+	void *ctx;		 /* passed to the callbacks */
+};
+
+static const pool_guard_t empty_guard = { NULL, NULL };
+
+/* A mutex that cannot be locked or unlocked means memory corruption or a
+ * programming error: stop here rather than corrupt the pool. */
+__attribute__((noreturn)) static void die(const char *what, int err)
+{
+	fprintf(stderr, "objpool: %s: %s\n", what, strerror(err));
+	abort();
+}
+
+/* The lock protects the pool's value, not its identity: it may be taken
+ * through a const pointer. */
+static void lock(const pool_t *pool)
+{
+	int err = pthread_mutex_lock((pthread_mutex_t *)&pool->lock);
+
+	if (err)
+		die("pthread_mutex_lock", err);
+}
+
+static void unlock(const pool_t *pool)
+{
+	int err = pthread_mutex_unlock((pthread_mutex_t *)&pool->lock);
+
+	if (err)
+		die("pthread_mutex_unlock", err);
+}
+
+pool_t *pool_build(const pool_config_t *config)
+{
+	if (!config || !config->factory) {
+		errno = EINVAL;
+		return NULL;
+	}
+	pool_t *pool = mem_alloc(sizeof(*pool));
+
+	if (!pool)
+		return NULL;
+	*pool = (pool_t){
+		.idle = VEC_INIT,
+		.factory = config->factory,
+		.reset = config->reset,
+		.destroy = config->destroy,
+		.ctx = config->ctx,
+		.stats.max_size = config->max_size ? config->max_size
+						   : POOL_DEFAULT_MAX_SIZE,
+	};
+	int err = pthread_mutex_init(&pool->lock, NULL);
+
+	if (err) {
+		mem_free(pool);
+		errno = err;
+		return NULL;
+	}
+	refcount_atomic_init(&pool->ref);
+	return pool;
+}
+
+pool_t *pool_ref(pool_t *pool)
+{
+	if (pool)
+		refcount_atomic_inc(&pool->ref);
+	return pool;
+}
+
+static void destroy(pool_t *pool, void *obj)
+{
+	if (pool->destroy)
+		pool->destroy(obj, pool->ctx);
+}
+
+void pool_unref(pool_t *pool)
+{
+	if (!pool || !refcount_atomic_dec_and_test(&pool->ref))
+		return;
+	/* The last reference: no other thread can reach the pool any more. */
+	void *obj;
+
+	while ((obj = vec_pop(&pool->idle)))
+		destroy(pool, obj);
+	vec_free(&pool->idle);
+	pthread_mutex_destroy(&pool->lock);
+	mem_free(pool);
+}
+
+/* Make sure the idle list has a place for every live object, up to
+ * max_size, plus @extra just made: then a return never has to grow it, and
+ * never fails. Return: 0 or -ENOMEM.
+ * Context: the lock is held. */
+static int reserve_places_locked(pool_t *pool, size_t extra)
+{
+	size_t live = vec_len(&pool->idle) + pool->stats.allocated;
+	size_t max = pool->stats.max_size;
+	size_t want = live >= max || extra >= max - live ? max : live + extra;
+
+	return vec_reserve(&pool->idle, want);
+}
+
+/* Call the factory. Return: the object, or NULL with errno set.
+ * Context: the lock is not held. */
+static void *create(pool_t *pool)
+{
+	errno = 0;
+	void *obj = pool->factory(pool->ctx);
+
+	if (!obj && errno == 0)
+		errno = ENOMEM;
+	return obj;
+}
+
+int pool_preallocate(pool_t *pool, size_t count)
+{
+	if (!pool)
+		return -EINVAL;
+	lock(pool);
+	bool room = count <= pool->stats.max_size - vec_len(&pool->idle);
+
+	unlock(pool);
+	if (!room)
+		return -ENOSPC;
+	for (size_t i = 0; i < count; i++) {
+		void *obj = create(pool);
+
+		if (!obj)
+			return -errno;
+		lock(pool);
+		int err = reserve_places_locked(pool, 1);
+		/* Other threads may have filled the idle list meanwhile. */
+		bool keep = err == 0 && vec_len(&pool->idle) < pool->stats.max_size;
+
+		if (err == 0)
+			pool->stats.created_count++;
+		if (keep)
+			vec_push(&pool->idle, obj); /* reserved: cannot fail */
+		else if (err == 0)
+			pool->stats.destroyed_count++;
+		unlock(pool);
+		if (!keep)
+			destroy(pool, obj);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+pool_guard_t pool_get(pool_t *pool)
+{
+	UNIMPLEMENTED("milestone 5's get, counting into pool->stats under the lock:\n"
+		      "- NULL pool: errno = EINVAL, return empty_guard (not counted)\n"
+		      "- lock(pool); obj = vec_pop(&pool->idle); stats.gets++;\n"
+		      "  a hit: stats.hits++ and count it out (stats.allocated++,\n"
+		      "  raise stats.peak_allocated to it); none idle: stats.misses++;\n"
+		      "  unlock(pool)\n"
+		      "- a miss: obj = create(pool) without the lock (NULL: keep\n"
+		      "  err = -errno); lock(pool); if obj, err =\n"
+		      "  reserve_places_locked(pool, 1); err == 0: created_count++ and\n"
+		      "  count it out; else stats.failures++; unlock(pool); on error\n"
+		      "  destroy(pool, obj) if made, errno = -err, return empty_guard\n"
+		      "- return (pool_guard_t){ .pool = pool_ref(pool), .obj = obj }");
+	(void)pool;
+	errno = ENOSYS;
+	return empty_guard;
+}
+
+void pool_guard_release(pool_guard_t *guard)
+{
+	if (!guard || !guard->obj)
+		return;
+	pool_t *pool = guard->pool;
+	void *obj = guard->obj;
+
+	*guard = empty_guard;
+	if (pool->reset)
+		pool->reset(obj, pool->ctx);
+	lock(pool);
+	pool->stats.allocated--;
+	bool keep = vec_len(&pool->idle) < pool->stats.max_size;
+
+	if (keep)
+		vec_push(&pool->idle, obj); /* reserved: cannot fail */
+	else
+		pool->stats.destroyed_count++;
+	unlock(pool);
+	if (!keep)
+		destroy(pool, obj);
+	pool_unref(pool);
+}
+
+void *pool_guard_take(pool_guard_t *guard)
+{
+	if (!guard || !guard->obj)
+		return NULL;
+	pool_t *pool = guard->pool;
+	void *obj = guard->obj;
+
+	*guard = empty_guard;
+	lock(pool);
+	pool->stats.allocated--;
+	unlock(pool);
+	pool_unref(pool);
+	return obj;
+}
+
+pool_stats_t pool_stats(const pool_t *pool)
+{
+	pool_stats_t s = { 0 };
+
+	if (pool) {
+		lock(pool);
+		s = pool->stats;
+		s.available = vec_len(&pool->idle);
+		unlock(pool);
+	}
+	return s;
+}
+
+size_t pool_available(const pool_t *pool)
+{
+	return pool_stats(pool).available;
+}
+
+size_t pool_allocated(const pool_t *pool)
+{
+	return pool_stats(pool).allocated;
+}
+
+size_t pool_created_count(const pool_t *pool)
+{
+	return pool_stats(pool).created_count;
+}
+
+size_t pool_len(const pool_t *pool)
+{
+	return pool_available(pool);
+}
+
+double pool_stats_hit_rate(const pool_stats_t *stats)
+{
+	UNIMPLEMENTED("hits / gets, from 0 to 1:\n"
+		      "- NULL stats, or no gets: return 0.0 (no division by zero)\n"
+		      "- else return (double)stats->hits / (double)stats->gets");
+	(void)stats;
+	return 0.0;
+}
+
+double pool_stats_miss_rate(const pool_stats_t *stats)
+{
+	UNIMPLEMENTED("misses / gets, from 0 to 1: as pool_stats_hit_rate");
+	(void)stats;
+	return 0.0;
+}
+
+/* The pool keeps fewer objects than its load needs: returned objects were
+ * destroyed for want of room, and more objects than max_size were out at
+ * once (a destroy without that peak comes from a pool_preallocate racing
+ * with returns, and raising max_size would not help). */
+static bool too_small(const pool_stats_t *s)
+{
+	return s->destroyed_count > 0 && s->peak_allocated > s->max_size;
+}
+
+int pool_stats_report(const pool_t *pool, char *buf, size_t size)
+{
+	UNIMPLEMENTED("the spec's stats_report, with snprintf's contract:\n"
+		      "- NULL pool, or NULL buf with size > 0: return -EINVAL\n"
+		      "- s = pool_stats(pool): one snapshot, the lock taken once\n"
+		      "- len = snprintf(buf, size, ...) the lines of pool.h: a title\n"
+		      "  \"Pool Statistics:\\n\", then \"- Total gets: %zu\\n\" and so\n"
+		      "  on; Hits and Misses add \" (%.1f%%)\", 100 times the rate\n"
+		      "- when too_small(&s), append the Recommendation line at\n"
+		      "  buf + min(len, size), with size - min(len, size) (buf NULL:\n"
+		      "  NULL), and add its length to len\n"
+		      "- snprintf < 0: return -errno (-EOVERFLOW if errno is 0);\n"
+		      "  else return len, the whole report's length");
+	(void)pool;
+	(void)buf;
+	(void)size;
+	(void)too_small;
+	return -ENOSYS;
+}
