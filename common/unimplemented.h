@@ -7,8 +7,10 @@
  *	}
  *
  * The first call from each place prints
- *	UNIMPLEMENTED pool_preallocate: make count objects and push them ...
- * on stderr, so a failing test names the function to write next.
+ *	UNIMPLEMENTED pool_preallocate (a stub until you write it; stubs
+ *	report ENOSYS, -38): make count objects and push them ...
+ * on stderr, so a failing test names the function to write next, and a
+ * test that sees -38 says why.
  */
 #ifndef OBJPOOL_COMMON_UNIMPLEMENTED_H
 #define OBJPOOL_COMMON_UNIMPLEMENTED_H
@@ -20,7 +22,10 @@
 	do {                                                                   \
 		static atomic_flag said_ = ATOMIC_FLAG_INIT;                   \
 		if (!atomic_flag_test_and_set(&said_))                         \
-			fprintf(stderr, "UNIMPLEMENTED %s: %s\n", __func__, what); \
+			fprintf(stderr,                                        \
+				"UNIMPLEMENTED %s (a stub until you write "    \
+				"it; stubs report ENOSYS, -38): %s\n",        \
+				__func__, what);                               \
 	} while (0)
 
 #endif

@@ -37,7 +37,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 	UNIMPLEMENTED("make count objects with the factory and push them:\n"
 		      "- NULL pool: -EINVAL; created + count past SIZE_MAX: -EOVERFLOW\n"
 		      "- vec_reserve(&pool->idle, created + count) first, so that\n"
-		      "  pool_return never needs memory (on error return it)\n"
+		      "  pool_return never needs memory (on error, return that error)\n"
 		      "- for each: obj = factory(ctx); NULL means it failed: return\n"
 		      "  -errno (ENOMEM if the factory left errno 0); else created++\n"
 		      "  and vec_push(&pool->idle, obj)");
