@@ -1,0 +1,12 @@
+/* m5_threadsafe: m4 behind a mutex, with an atomic reference count. */
+#include "m5_threadsafe/pool.h"
+#include "m6_stats/bench/bench.h"
+
+const struct bench_adapter bench_adapter = {
+	.is_pool = true,
+	.thread_safe = true,
+	.has_reset = true,
+};
+
+#include "m6_stats/bench/adapter_config.inc"
+#include "m6_stats/bench/adapter_guard.inc"
