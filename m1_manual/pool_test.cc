@@ -191,6 +191,16 @@ TEST_F(PoolTest, PreallocateOutOfMemoryMakesNothing)
 	EXPECT_EQ(pool_len(pool), 10u);
 }
 
+TEST_F(PoolTest, SuccessLeavesErrnoAlone)
+{
+	errno = EBADF;
+	ASSERT_EQ(pool_preallocate(pool, 2), 0);
+	void *obj = pool_get(pool);
+	EXPECT_EQ(errno, EBADF);
+	pool_return(pool, obj);
+	EXPECT_EQ(errno, EBADF);
+}
+
 TEST_F(PoolTest, FactoryFailureKeepsWhatWasMade)
 {
 	bufs.fail_after = 3;

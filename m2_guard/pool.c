@@ -36,13 +36,18 @@ pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx)
 	return pool;
 }
 
-/* Call the factory. Return: the object, or NULL with errno set. */
+/* Call the factory. Return: the object (errno as it was), or NULL with
+ * errno set. */
 static void *create(pool_t *pool)
 {
+	int saved = errno;
+
 	errno = 0;
 	void *obj = pool->factory(pool->ctx);
 
-	if (!obj && errno == 0)
+	if (obj)
+		errno = saved; /* a success leaves errno as it was */
+	else if (errno == 0)
 		errno = ENOMEM;
 	return obj;
 }

@@ -388,6 +388,17 @@ TEST(BadInput, NullPool)
 	pool_free(nullptr);
 }
 
+TEST_F(PoolTest, SuccessLeavesErrnoAlone)
+{
+	errno = EBADF;
+	ASSERT_EQ(pool_preallocate(pool, 2), 0);
+	{
+		POOL_GUARD(g, pool);
+		EXPECT_NE(g.obj, nullptr);
+	}
+	EXPECT_EQ(errno, EBADF);
+}
+
 TEST_F(PoolTest, EmptyGetSaysTryAgain)
 {
 	expect_get_fails(pool, EAGAIN);

@@ -81,13 +81,18 @@ static int reserve_places(pool_t *pool, size_t extra)
 	return vec_reserve(&pool->idle, want);
 }
 
-/* Call the factory. Return: the object, or NULL with errno set. */
+/* Call the factory. Return: the object (errno as it was), or NULL with
+ * errno set. */
 static void *create(pool_t *pool)
 {
+	int saved = errno;
+
 	errno = 0;
 	void *obj = pool->factory(pool->ctx);
 
-	if (!obj && errno == 0)
+	if (obj)
+		errno = saved; /* a success leaves errno as it was */
+	else if (errno == 0)
 		errno = ENOMEM;
 	if (obj)
 		pool->created++;

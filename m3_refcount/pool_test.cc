@@ -66,6 +66,19 @@ using Lifetime = PoolTest;
 using Failure = PoolTest;
 using GuardTest = PoolTest;
 
+TEST_F(PoolTest, SuccessLeavesErrnoAlone)
+{
+	start(2);
+	errno = EBADF;
+	ASSERT_EQ(pool_preallocate(pool, 1), 0);
+	{
+		POOL_GUARD(hit, pool);
+		POOL_GUARD(miss, pool); /* made by the factory */
+		EXPECT_NE(miss.obj, nullptr);
+	}
+	EXPECT_EQ(errno, EBADF);
+}
+
 /* The three counters at once. */
 void expect_counts(const pool_t *pool, size_t available, size_t allocated, size_t created)
 {

@@ -507,6 +507,19 @@ TEST(BadInput, NullAndEmptyGuards)
 	EXPECT_EQ(pool_guard_take(&empty), nullptr);
 }
 
+TEST_F(PoolTest, SuccessLeavesErrnoAlone)
+{
+	build(ByteBuffers::clear, 2);
+	errno = EBADF;
+	ASSERT_EQ(pool_preallocate(pool, 1), 0);
+	{
+		POOL_GUARD(hit, pool);
+		POOL_GUARD(miss, pool); /* made by the factory */
+		EXPECT_NE(miss.obj, nullptr);
+	}
+	EXPECT_EQ(errno, EBADF);
+}
+
 TEST_F(PoolTest, PreallocateBeyondMaxSize)
 {
 	build(ByteBuffers::clear, 3);

@@ -617,6 +617,19 @@ TEST_F(PoolTest, ZeroMaxSizeMeansTheDefault)
 	EXPECT_EQ(bufs.destroyed, 1);
 }
 
+TEST_F(PoolTest, SuccessLeavesErrnoAlone)
+{
+	build(ByteBuffers::clear, 2);
+	errno = EBADF;
+	ASSERT_EQ(pool_preallocate(pool, 1), 0);
+	{
+		POOL_GUARD(hit, pool);
+		POOL_GUARD(miss, pool); /* made by the factory */
+		EXPECT_NE(miss.obj, nullptr);
+	}
+	EXPECT_EQ(errno, EBADF);
+}
+
 TEST_F(PoolTest, PreallocateBeyondMaxSize)
 {
 	build(nullptr, 3);

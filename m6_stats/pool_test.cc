@@ -254,6 +254,19 @@ TEST_F(Counting, SpecMissRateLoopHitsAfterTheFirst)
 	EXPECT_DOUBLE_EQ(pool_stats_miss_rate(&stats), 0.2);
 }
 
+TEST_F(Counting, SuccessLeavesErrnoAlone)
+{
+	build(2);
+	errno = EBADF;
+	ASSERT_EQ(pool_preallocate(pool, 1), 0);
+	{
+		POOL_GUARD(hit, pool);
+		POOL_GUARD(miss, pool); /* made by the factory */
+		EXPECT_NE(miss.obj, nullptr);
+	}
+	EXPECT_EQ(errno, EBADF);
+}
+
 TEST_F(Counting, ReturnsToAFullPoolAreDestroyed)
 {
 	build(2);

@@ -40,7 +40,9 @@ int pool_preallocate(pool_t *pool, size_t count)
 		      "  pool_return never needs memory (on error, return that error)\n"
 		      "- for each: obj = factory(ctx); NULL means it failed: return\n"
 		      "  -errno (ENOMEM if the factory left errno 0); else created++\n"
-		      "  and vec_push(&pool->idle, obj)");
+		      "  and vec_push(&pool->idle, obj)\n"
+		      "- set errno = 0 before calling the factory, but on success put\n"
+		      "  back the errno the caller had");
 	(void)pool;
 	(void)count;
 	return -ENOSYS;

@@ -122,14 +122,19 @@ static int reserve_places_locked(pool_t *pool, size_t extra)
 	return vec_reserve(&pool->idle, want);
 }
 
-/* Call the factory. Return: the object, or NULL with errno set.
+/* Call the factory. Return: the object (errno as it was), or NULL with
+ * errno set.
  * Context: the lock is not held. */
 static void *create(pool_t *pool)
 {
+	int saved = errno;
+
 	errno = 0;
 	void *obj = pool->factory(pool->ctx);
 
-	if (!obj && errno == 0)
+	if (obj)
+		errno = saved; /* a success leaves errno as it was */
+	else if (errno == 0)
 		errno = ENOMEM;
 	return obj;
 }
