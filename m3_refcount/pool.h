@@ -39,6 +39,11 @@ typedef void *(*pool_factory_fn)(void *ctx);
 /* Frees one object made by the factory. */
 typedef void (*pool_destroy_fn)(void *obj, void *ctx);
 
+/* The callbacks run inside pool calls and must return normally: a longjmp
+ * or a C++ exception out of a release's destroy loses the guard's
+ * reference to the pool. (A factory may throw: the pool
+ * has changed nothing yet.) */
+
 typedef struct pool pool_t;
 
 /* An object on loan from a pool. Both fields are NULL when the guard holds

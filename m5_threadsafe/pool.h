@@ -42,6 +42,11 @@ typedef void (*pool_reset_fn)(void *obj, void *ctx);
 /* Frees one object made by the factory. */
 typedef void (*pool_destroy_fn)(void *obj, void *ctx);
 
+/* The callbacks run inside pool calls and must return normally: a longjmp
+ * or a C++ exception out of a release's reset or destroy loses the object
+ * and the guard's reference to the pool. (A factory may throw: the pool
+ * has changed nothing yet.) */
+
 /* max_size when the configuration leaves it 0. */
 #define POOL_DEFAULT_MAX_SIZE 100
 
