@@ -10,6 +10,8 @@
  *	--runs=N      runs per row (default 7)
  *	--ms=N        timed milliseconds per run (default 100)
  *	--warm-ms=N   warm-up milliseconds per run (default 20)
+ *	--iterations=N  instead of timing: exactly N pairs per thread and
+ *	              run (for the smoke test: no clock in its verdict)
  *	--callgrind   add an instructions-per-pair column
  */
 #define _POSIX_C_SOURCE 200809L /* posix_spawn, readlink */
@@ -335,7 +337,7 @@ static long number(const char *text)
 
 int main(int argc, char **argv)
 {
-	long runs = 7, ms = 100, warm_ms = 20;
+	long runs = 7, ms = 100, warm_ms = 20, iterations = 0;
 	bool callgrind = false;
 	char ms_arg[32], warm_arg[32];
 	char *timing[] = { ms_arg, warm_arg, NULL };
@@ -347,10 +349,13 @@ int main(int argc, char **argv)
 			ms = number(argv[i] + 5);
 		else if (!strncmp(argv[i], "--warm-ms=", 10))
 			warm_ms = number(argv[i] + 10);
+		else if (!strncmp(argv[i], "--iterations=", 13))
+			iterations = number(argv[i] + 13);
 		else if (!strcmp(argv[i], "--callgrind"))
 			callgrind = true;
 		else {
-			fprintf(stderr, "usage: bench [--runs=N] [--ms=N] [--warm-ms=N] [--callgrind]\n");
+			fprintf(stderr, "usage: bench [--runs=N] [--ms=N] [--warm-ms=N] "
+					"[--iterations=N] [--callgrind]\n");
 			return 2;
 		}
 	}
@@ -358,7 +363,12 @@ int main(int argc, char **argv)
 		runs = MAX_RUNS;
 	find_programs();
 	double load_before = load_average();
-	snprintf(ms_arg, sizeof(ms_arg), "--ms=%ld", ms);
+	if (iterations) {
+		snprintf(ms_arg, sizeof(ms_arg), "--iterations=%ld", iterations);
+		warm_ms = ms = 0;
+	} else {
+		snprintf(ms_arg, sizeof(ms_arg), "--ms=%ld", ms);
+	}
 	snprintf(warm_arg, sizeof(warm_arg), "--warm-ms=%ld", warm_ms);
 
 	for (int run_i = 0; run_i < runs; run_i++) {
@@ -387,12 +397,18 @@ int main(int argc, char **argv)
 	if (callgrind)
 		count_instructions();
 
+	char length[64];
+
+	if (iterations)
+		snprintf(length, sizeof(length), "%ld pairs per thread", iterations);
+	else
+		snprintf(length, sizeof(length), "%ld ms warm-up, %ld ms timed", warm_ms, ms);
 	printf("objpool: the cost of a get+return pair, in ns: the median of %ld run(s), each\n"
-	       "a fresh process (%ld ms warm-up, %ld ms timed); %ld CPUs online, load average\n"
+	       "a fresh process (%s); %ld CPUs online, load average\n"
 	       "%.2f before, %.2f after (2-thread rows need the CPUs to themselves).\n"
 	       "1 thread: CPU time of the thread. 2 threads: wall time per thread.\n"
 	       "m4-m6 reset the object on return with len = 0. Ratios are of medians.\n",
-	       runs, warm_ms, ms, sysconf(_SC_NPROCESSORS_ONLN), load_before, load_average());
+	       runs, length, sysconf(_SC_NPROCESSORS_ONLN), load_before, load_average());
 	for (int o = 0; o < N_OBJECTS; o++)
 		print_table(o, callgrind);
 	return 0;
