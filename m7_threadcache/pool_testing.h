@@ -41,6 +41,7 @@ class StatsTest : public ::testing::Test {
 		config.destroy = ByteBuffers::destroy;
 		config.ctx = &bufs;
 		config.max_size = max_size;
+		config.cache_size = cache_size;
 		pool = pool_build(&config);
 		EXPECT_NE(pool, nullptr);
 		return pool;
@@ -54,7 +55,8 @@ class StatsTest : public ::testing::Test {
 	}
 
 	ByteBuffers bufs; /* vec![0u8; 1024] unless the test changes it */
-	pool_t *pool = nullptr;
+	size_t cache_size = 0; /* for build(); 0: the default */
+	pool_t *pool = nullptr; /* nullptr: a test that ended it itself */
 };
 
 /* @n guards from pool_get, each holding an object. */
@@ -110,6 +112,21 @@ inline const char *broken_invariant(const pool_stats_t &s)
 		return "depot > max_size";
 	if (s.created_count != s.available + s.allocated + s.destroyed_count)
 		return "created != available + allocated + destroyed";
+	return "";
+}
+
+/* What must hold in any snapshot, even one taken while other threads are
+ * inside calls on the pool. Returns the first broken rule, or "". */
+inline const char *broken_invariant_under_load(const pool_stats_t &s)
+{
+	if (s.gets != s.hits + s.misses)
+		return "gets != hits + misses";
+	if (s.failures > s.misses)
+		return "failures > misses";
+	if (s.cached > s.available)
+		return "cached > available";
+	if (s.available - s.cached > s.max_size)
+		return "depot > max_size";
 	return "";
 }
 
