@@ -282,23 +282,29 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size);
  * slots, pool id i in slot i % POOL_CACHE_SLOTS. The owner thread writes
  * its slots; other threads read them only under the lock of the thread
  * caches (pool_stats, the end of a pool), which also unbinds a slot of an
- * ended pool (id = 0); so id, n, out and hits are accessed with relaxed
+ * ended pool (id = 0); so id, n, base and hits are accessed with relaxed
  * atomic loads and stores: plain moves on x86, no lock prefix. */
 
 struct pool__head {
 	uint64_t id;		 /* never reused; 0 is no pool */
-	int fast_release;	 /* atomic: 0 once the pool has ended */
+	size_t slot;		 /* id % POOL_CACHE_SLOTS */
 	pool_reset_fn reset;	 /* the configuration's */
 	void *ctx;		 /* the configuration's */
 };
 
+/* One pool's cache in one thread. The guards this thread got minus those
+ * it released, out, is base - n: a fast get takes an object (n - 1) and
+ * hands out a guard (out + 1), a fast release the reverse, so neither
+ * has to write out, and base changes only when refill or flush move
+ * objects between the slot and the depot, under the pool's lock. */
 struct pool__slot {
-	uint64_t id;		 /* the pool cached here; 0: none */
-	pool_t *pool;		 /* that pool */
+	uint64_t id;		 /* the pool cached here; 0: none, or a pool
+				    being ended (pool still set) */
 	uint32_t n;		 /* objects in objs[] */
 	uint32_t cap;		 /* the pool's cache_size */
-	intptr_t out;		 /* gets minus releases on this thread */
 	size_t hits;		 /* gets served from objs[] */
+	intptr_t base;		 /* n + out (see above) */
+	pool_t *pool;		 /* the pool cached here; NULL: none */
 	void *objs[POOL_MAX_CACHE_SIZE]; /* idle objects, last in first out */
 };
 
@@ -318,16 +324,23 @@ void pool__release_slow(pool_t *pool, void *obj);
 #define POOL__LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #define POOL__STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 
-static inline struct pool__slot *pool__slot_of(const struct pool__head *h)
+/* This thread's slot for the pool of @h. The empty asm hands the compiler
+ * the slot's address as a plain pointer: otherwise it folds the
+ * thread-local offsets into every access and recomputes them after each
+ * atomic store (a dozen instructions more per get). */
+static inline struct pool__slot *pool__my_slot(const struct pool__head *h)
 {
-	return &pool__tc.slots[h->id & (POOL_CACHE_SLOTS - 1)];
+	struct pool__slot *s = &pool__tc.slots[h->slot];
+
+	__asm__("" : "+r"(s));
+	return s;
 }
 
 static inline pool_guard_t pool_get(pool_t *pool)
 {
 	if (pool) {
 		const struct pool__head *h = (const struct pool__head *)pool;
-		struct pool__slot *s = pool__slot_of(h);
+		struct pool__slot *s = pool__my_slot(h);
 		uint32_t n = POOL__LOAD(&s->n);
 
 		if (POOL__LOAD(&s->id) == h->id && n > 0) {
@@ -336,7 +349,6 @@ static inline pool_guard_t pool_get(pool_t *pool)
 			g.pool = pool;
 			g.obj = s->objs[n - 1];
 			POOL__STORE(&s->n, n - 1);
-			POOL__STORE(&s->out, s->out + 1);
 			POOL__STORE(&s->hits, s->hits + 1);
 			return g;
 		}
@@ -356,21 +368,22 @@ static inline void pool_guard_release(pool_guard_t *guard)
 	guard->obj = NULL;
 	if (h->reset)
 		h->reset(obj, h->ctx);
-	struct pool__slot *s = pool__slot_of(h);
+	struct pool__slot *s = pool__my_slot(h);
+	int *busy = &pool__tc.busy;
 
-	/* Tell a pool_unref that ends a pool to wait for this (pool.c). */
-	POOL__STORE(&pool__tc.busy, 1);
+	__asm__("" : "+r"(busy));
+	/* busy tells a pool_unref that ends the pool to wait (pool.c). */
+	POOL__STORE(busy, 1);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	uint32_t n = POOL__LOAD(&s->n);
 
-	if (POOL__LOAD(&s->id) == h->id && n < s->cap && POOL__LOAD(&h->fast_release)) {
+	if (POOL__LOAD(&s->id) == h->id && n < s->cap) {
 		s->objs[n] = obj;
 		POOL__STORE(&s->n, n + 1);
-		POOL__STORE(&s->out, s->out - 1);
-		__atomic_store_n(&pool__tc.busy, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(busy, 0, __ATOMIC_RELEASE);
 		return;
 	}
-	__atomic_store_n(&pool__tc.busy, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(busy, 0, __ATOMIC_RELEASE);
 	pool__release_slow(pool, obj);
 }
 

@@ -31,42 +31,45 @@
  *
  * References, percpu_ref style. pool_build and pool_ref take a reference
  * in pool->ref, one atomic count, as in milestone 6. A guard's hold on the
- * pool is not in that count: it is the +1 in some thread's slot out (or
- * in pool->out for the slow paths). Those counts are per thread and
- * written with plain stores, which is what keeps a get and a release off
- * every shared cache line. Their sum is the number of guards out, and
- * nobody needs it while the pool has references: the pool is alive.
- * When the last reference goes (end_pool), the pool switches to one count,
- * pool->holds, under caches_lock: guards out + objects being destroyed
- * outside the lock (pool->pins) + 1 for the ender itself. From then on
- * every release, take and unpin subtracts from pool->holds under
- * caches_lock, and whoever brings it to 0 frees the pool.
+ * pool is not in that count: it is counted in the slot of the thread that
+ * got it (out = base - n, pool.h) and taken off in the slot of the thread
+ * that releases it, or in pool->out for the slow paths. Those counts are
+ * per thread and written with plain stores, which is what keeps a get and
+ * a release off every shared cache line. Their sum is the number of
+ * guards out, and nobody needs it while the pool has references: the
+ * pool is alive. When the last reference goes (end_pool), the pool
+ * switches to one count, pool->holds, under caches_lock: guards out +
+ * objects being destroyed outside the lock (pool->pins) + 1 for the ender
+ * itself. From then on every release, take and unpin subtracts from
+ * pool->holds under caches_lock, and whoever brings it to 0 frees the
+ * pool.
  *
  * The switch is the hard part. Once the last reference is gone no thread
  * can get from the pool (a get needs a reference), and every get happened
  * before the last pool_unref (the acq_rel count orders them), so the ender
- * sees every get's +1. Releases, though, may run concurrently: a guard
- * does not need a reference. A release's fast path reads
- * head.fast_release, and if it is still 1 puts the object in its slot and
- * subtracts 1 from its out, with plain stores. The ender must not sum the
- * slots while such a release is between its read and its stores, or it
- * would miss the -1 (a pool never freed) or the object (destroyed twice,
- * or never). So, as Linux's percpu_ref waits for an RCU grace period:
- *   the release: busy = 1; compiler barrier; read fast_release; if 1,
- *	store into the slot; busy = 0 (release order);
- *   the ender: fast_release = 0; membarrier(); wait until every
- *	registered thread's busy is 0 (acquire); only then read the slots.
+ * sees every get's count. Releases, though, may run concurrently: a guard
+ * does not need a reference. A release's fast path reads its slot's id,
+ * and if it is still the pool's puts the object in the slot, with plain
+ * stores. The ender must not sum the slots while such a release is between
+ * its read and its stores, or it would miss the object and its count (a
+ * pool never freed, an object never destroyed). So, as Linux's percpu_ref
+ * waits for an RCU grace period before it reads the per-CPU counts:
+ *   the release: busy = 1; compiler barrier; read the slot's id; if it is
+ *	the pool's, store into the slot; busy = 0 (release order);
+ *   the ender: set every slot's id of the pool to 0 (pool stays set);
+ *	membarrier(); wait until every registered thread's busy is 0
+ *	(acquire); only then read and empty the slots.
  * membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) makes every other running
  * thread of the process execute a full memory barrier before it returns.
- * A release whose read of fast_release came before that barrier had
- * stored busy = 1 before it, and the barrier makes that store visible:
- * the ender sees busy = 1 and waits for the release to finish. A release
- * whose read came after the barrier sees fast_release = 0 and takes the
- * slow path, which finds the pool ended under the pool's lock and counts
- * itself in pool->holds. The release pays two plain stores to its own
- * cache line and a compiler barrier; the ender pays a system call. (Where
- * membarrier is missing, fast_release is 0 from the start: releases all
- * take the slow path, correct and slower.)
+ * A release whose read of the id came before that barrier had stored
+ * busy = 1 before it, and the barrier makes that store visible: the ender
+ * sees busy = 1 and waits for the release to finish. A release whose read
+ * came after the barrier sees id 0 and takes the slow path, which finds
+ * the pool ended under the pool's lock and counts itself in pool->holds.
+ * The release pays two plain stores to its own cache line and a compiler
+ * barrier; the ender pays a system call. Where membarrier is missing,
+ * no slot is ever bound: every get and release works with the depot,
+ * correct and slower.
  *
  * Nothing that runs with busy = 1 takes a lock or calls a callback, so the
  * ender may wait for busy while it holds caches_lock. Objects that must be
@@ -191,10 +194,12 @@ pool_t *pool_build(const pool_config_t *config)
 		cache = POOL_MAX_CACHE_SIZE;
 	if (cache > max)
 		cache = max;
+	uint64_t id = atomic_fetch_add(&next_id, 1);
+
 	*pool = (pool_t){
 		.head = {
-			.id = atomic_fetch_add(&next_id, 1),
-			.fast_release = membarrier_ok,
+			.id = id,
+			.slot = id % POOL_CACHE_SLOTS,
 			.reset = config->reset,
 			.ctx = config->ctx,
 		},
@@ -327,16 +332,16 @@ static void destroy_pinned(pool_t *pool, void *const *objs, size_t n)
 	drop_unlock(pool, 0, n);
 }
 
-/* The slot of @pool in this thread's caches. */
-static struct pool__slot *my_slot(const pool_t *pool)
-{
-	return pool__slot_of(&pool->head);
-}
-
 /* The slot of @pool in the caches @tc of any thread. */
 static struct pool__slot *slot_in(struct pool__tcache *tc, const pool_t *pool)
 {
-	return &tc->slots[pool->head.id & (POOL_CACHE_SLOTS - 1)];
+	return &tc->slots[pool->head.slot];
+}
+
+/* The slot of @pool in this thread's caches. */
+static struct pool__slot *my_slot(const pool_t *pool)
+{
+	return slot_in(&pool__tc, pool);
 }
 
 static bool is_bound(const struct pool__slot *s, const pool_t *pool)
@@ -346,7 +351,8 @@ static bool is_bound(const struct pool__slot *s, const pool_t *pool)
 
 /* Give slot @s of @pool back: its objects go to the depot, as long as it
  * holds fewer than @limit; the others go to @excess, pinned and counted
- * as destroyed; its counters join the pool's. Unbinds the slot.
+ * as destroyed; its counters join the pool's. Unbinds the slot (which may
+ * already have id 0: a pool being ended).
  * Return: how many objects went to @excess.
  * Context: caches_lock and the pool's lock are held; the slot's thread is
  * this one, or is not inside the fast path of a release of @pool. */
@@ -360,9 +366,10 @@ static size_t unbind_locked(pool_t *pool, struct pool__slot *s, size_t limit, vo
 			excess[k++] = s->objs[i];
 	pool->stats.destroyed_count += k;
 	pool->pins += k;
-	pool->out += POOL__LOAD(&s->out);
+	pool->out += POOL__LOAD(&s->base) - (intptr_t)n;
 	pool->stats.hits += POOL__LOAD(&s->hits);
 	POOL__STORE(&s->id, 0);
+	s->pool = NULL;
 	return k;
 }
 
@@ -428,7 +435,8 @@ static int register_locked(struct pool__tcache *tc)
 /* Bind this thread's slot for @pool to it, giving back first what the slot
  * held of another pool.
  * Return: the slot; NULL when @pool has ended or this thread cannot have
- * a cache (then the caller works with the depot alone).
+ * a cache (the destructor cannot be set, or there is no membarrier to end
+ * a pool safely): then the caller works with the depot alone.
  * Context: takes caches_lock and pools' locks. */
 static struct pool__slot *bind(pool_t *pool)
 {
@@ -437,13 +445,14 @@ static struct pool__slot *bind(pool_t *pool)
 
 	evict(s);
 	lock(&caches_lock);
-	bool ok = !pool->ended && (tc->registered || register_locked(tc) == 0);
+	bool ok = membarrier_ok && !pool->ended &&
+		  (tc->registered || register_locked(tc) == 0);
 
 	if (ok) {
 		s->pool = pool;
 		s->cap = (uint32_t)pool->stats.cache_size;
 		POOL__STORE(&s->n, 0);
-		POOL__STORE(&s->out, 0);
+		POOL__STORE(&s->base, 0);
 		POOL__STORE(&s->hits, 0);
 		POOL__STORE(&s->id, pool->head.id);
 	}
@@ -451,20 +460,26 @@ static struct pool__slot *bind(pool_t *pool)
 	return ok ? s : NULL;
 }
 
-/* Refill slot @s (NULL: no cache) from the depot up to half a cache, and
- * take one object.
+/* Take an object for a get: refill slot @s from the depot up to half a
+ * cache and take one from it, counting the guard in the slot; or, with no
+ * slot (NULL), take one from the depot, counting the guard in the pool.
  * Return: the object, NULL when the depot is empty.
  * Context: the pool's lock is held. */
 static void *refill_locked(pool_t *pool, struct pool__slot *s)
 {
-	if (!s)
-		return vec_pop(&pool->depot);
-	uint32_t n = POOL__LOAD(&s->n);
+	if (!s) {
+		void *obj = vec_pop(&pool->depot);
+
+		pool->out += obj != NULL;
+		return obj;
+	}
+	uint32_t n = POOL__LOAD(&s->n), was = n;
 	void *obj;
 
 	while (n < (s->cap + 1) / 2 && (obj = vec_pop(&pool->depot)))
 		s->objs[n++] = obj;
-	obj = n ? s->objs[--n] : NULL;
+	POOL__STORE(&s->base, POOL__LOAD(&s->base) + (intptr_t)(n - was));
+	obj = n ? s->objs[--n] : NULL; /* n - 1, out + 1: base stays */
 	POOL__STORE(&s->n, n);
 	return obj;
 }
@@ -485,6 +500,7 @@ pool_guard_t pool__get_slow(pool_t *pool)
 
 	if (obj) {
 		pool->stats.hits++;
+		note_peak_locked(pool);
 	} else {
 		/* A miss: make one without the lock, then count it. */
 		pool->stats.misses++;
@@ -494,14 +510,13 @@ pool_guard_t pool__get_slow(pool_t *pool)
 		lock(&pool->lock);
 		if (obj)
 			err = reserve_places_locked(pool, 1);
-		if (err == 0)
+		if (err == 0) {
 			pool->stats.created_count++;
-		else
+			pool->out++;
+			note_peak_locked(pool);
+		} else {
 			pool->stats.failures++;
-	}
-	if (err == 0) {
-		pool->out++;
-		note_peak_locked(pool);
+		}
 	}
 	unlock(&pool->lock);
 	if (err < 0) {
@@ -527,6 +542,7 @@ static size_t flush_locked(pool_t *pool, struct pool__slot *s, void **excess)
 			excess[k++] = s->objs[i];
 	memmove(s->objs, s->objs + half, (n - half) * sizeof(s->objs[0]));
 	POOL__STORE(&s->n, n - half);
+	POOL__STORE(&s->base, POOL__LOAD(&s->base) - (intptr_t)half);
 	return k;
 }
 
@@ -555,13 +571,14 @@ void pool__release_slow(pool_t *pool, void *obj)
 			n = POOL__LOAD(&s->n);
 		}
 		s->objs[n] = obj;
-		POOL__STORE(&s->n, n + 1);
-	} else if (!depot_put_locked(pool, obj, pool->stats.max_size)) {
-		excess[k++] = obj;
+		POOL__STORE(&s->n, n + 1); /* n + 1, out - 1: base stays */
+	} else {
+		if (!depot_put_locked(pool, obj, pool->stats.max_size))
+			excess[k++] = obj;
+		pool->out--;
 	}
 	pool->stats.destroyed_count += k;
 	pool->pins += k;
-	pool->out--;
 	unlock(&pool->lock);
 	destroy_pinned(pool, excess, k);
 }
@@ -590,19 +607,23 @@ static void end_pool(pool_t *pool)
 	lock(&caches_lock);
 	lock(&pool->lock);
 	pool->ended = true;
-	__atomic_store_n(&pool->head.fast_release, 0, __ATOMIC_RELAXED);
 	unlock(&pool->lock);
+	/* Stop the fast releases: id 0, pool still set. */
+	for (struct pool__tcache *tc = caches; tc; tc = tc->next)
+		if (is_bound(slot_in(tc, pool), pool))
+			POOL__STORE(&slot_in(tc, pool)->id, 0);
 	if (membarrier_ok &&
 	    syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
 		die("membarrier", errno);
 	for (struct pool__tcache *tc = caches; tc; tc = tc->next)
 		while (__atomic_load_n(&tc->busy, __ATOMIC_ACQUIRE))
 			sched_yield();
+	/* Every release that saw its slot bound has finished: take it all. */
 	lock(&pool->lock);
 	for (struct pool__tcache *tc = caches; tc; tc = tc->next) {
 		struct pool__slot *s = slot_in(tc, pool);
 
-		if (is_bound(s, pool))
+		if (s->pool == pool)
 			(void)unbind_locked(pool, s, SIZE_MAX, NULL); /* all fit */
 	}
 	vec_t idle = pool->depot;
@@ -671,9 +692,11 @@ pool_stats_t pool_stats(const pool_t *pool)
 		const struct pool__slot *slot = slot_in(tc, pool);
 
 		if (is_bound(slot, pool)) {
-			s.cached += POOL__LOAD(&slot->n);
+			uint32_t n = POOL__LOAD(&slot->n);
+
+			s.cached += n;
 			s.hits += POOL__LOAD(&slot->hits);
-			out += POOL__LOAD(&slot->out);
+			out += POOL__LOAD(&slot->base) - (intptr_t)n;
 		}
 	}
 	s.available = vec_len(&pool->depot) + s.cached;
