@@ -1,4 +1,17 @@
-/* Milestone 7: per-thread caches in front of milestone 6's pool.
+/* Milestone 7 starter: write the functions marked UNIMPLEMENTED until
+ *	bazel test //m7_threadcache:starter_test
+ * passes, under --config=tsan (--runs_per_test=20) and --config=asan too.
+ * pool.h (one directory up) has the fast paths, inline, and says what
+ * each function must do; the comment below and the README explain the
+ * design. Keep the signatures.
+ *
+ * Given: the fast paths (pool.h), building, ids, slots, binding and
+ * eviction, thread exit, misses, flushes, releases and takes, the holds
+ * of an ended pool. Yours: the refill of a cache from the depot, the end
+ * of a pool (the switch from per-thread counts to one count, with
+ * membarrier: the hard part), and the statistics summed over the threads.
+ *
+ * The design notes of the finished pool follow.
  *
  * The design, in the order a reader meets it:
  *
@@ -94,6 +107,7 @@
 
 #include "common/mem.h"
 #include "common/refcount.h"
+#include "common/unimplemented.h"
 #include "common/vec.h"
 
 struct pool {
@@ -467,21 +481,17 @@ static struct pool__slot *bind(pool_t *pool)
  * Context: the pool's lock is held. */
 static void *refill_locked(pool_t *pool, struct pool__slot *s)
 {
-	if (!s) {
-		void *obj = vec_pop(&pool->depot);
-
-		pool->out += obj != NULL;
-		return obj;
-	}
-	uint32_t n = POOL__LOAD(&s->n), was = n;
-	void *obj;
-
-	while (n < (s->cap + 1) / 2 && (obj = vec_pop(&pool->depot)))
-		s->objs[n++] = obj;
-	POOL__STORE(&s->base, POOL__LOAD(&s->base) + (intptr_t)(n - was));
-	obj = n ? s->objs[--n] : NULL; /* n - 1, out + 1: base stays */
-	POOL__STORE(&s->n, n);
-	return obj;
+	UNIMPLEMENTED("a get found this thread's cache empty: take an object\n"
+		      "- no slot (s NULL): pop one from pool->depot, and count its\n"
+		      "  guard in pool->out\n"
+		      "- a slot: move up to half a cache ((cap + 1) / 2 objects in\n"
+		      "  all) from the depot into s->objs, keep s->base = n + out\n"
+		      "  true (pool.h), then take the newest one for the guard\n"
+		      "  (n - 1, out + 1: base stays)\n"
+		      "- NULL when the depot is empty (a miss)");
+	(void)pool;
+	(void)s;
+	return NULL;
 }
 
 pool_guard_t pool__get_slow(pool_t *pool)
@@ -604,38 +614,18 @@ void *pool_guard_take(pool_guard_t *guard)
  * Context: takes caches_lock and the pool's lock; destroys without them. */
 static void end_pool(pool_t *pool)
 {
-	lock(&caches_lock);
-	lock(&pool->lock);
-	pool->ended = true;
-	unlock(&pool->lock);
-	/* Stop the fast releases: id 0, pool still set. */
-	for (struct pool__tcache *tc = caches; tc; tc = tc->next)
-		if (is_bound(slot_in(tc, pool), pool))
-			POOL__STORE(&slot_in(tc, pool)->id, 0);
-	if (membarrier_ok &&
-	    syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
-		die("membarrier", errno);
-	for (struct pool__tcache *tc = caches; tc; tc = tc->next)
-		while (__atomic_load_n(&tc->busy, __ATOMIC_ACQUIRE))
-			sched_yield();
-	/* Every release that saw its slot bound has finished: take it all. */
-	lock(&pool->lock);
-	for (struct pool__tcache *tc = caches; tc; tc = tc->next) {
-		struct pool__slot *s = slot_in(tc, pool);
-
-		if (s->pool == pool)
-			(void)unbind_locked(pool, s, SIZE_MAX, NULL); /* all fit */
-	}
-	vec_t idle = pool->depot;
-
-	pool->depot = (vec_t)VEC_INIT;
-	pool->holds = (size_t)pool->out + pool->pins + 1; /* + this call's */
-	unlock(&pool->lock);
-	unlock(&caches_lock);
-	destroy_all(pool, (void *const *)idle.items, vec_len(&idle));
-	vec_free(&idle);
-	lock(&pool->lock);
-	drop_unlock(pool, 0, 1);
+	UNIMPLEMENTED("the last reference is gone; the switch to one count\n"
+		      "(the top of this file says why each step is there):\n"
+		      "- under caches_lock for all of it: mark the pool ended (under\n"
+		      "  its lock too), set the id of its slot in every registered\n"
+		      "  cache to 0, membarrier, wait until no cache is busy\n"
+		      "- then, under the pool's lock, unbind every slot still\n"
+		      "  pointing at the pool (all its objects fit in the depot),\n"
+		      "  take the depot, and set pool->holds to the guards out,\n"
+		      "  the pins and 1 for this call\n"
+		      "- without locks: destroy what you took, then drop this\n"
+		      "  call's hold (drop_unlock), which frees the pool if last");
+	(void)pool;
 }
 
 void pool_unref(pool_t *pool)
@@ -683,27 +673,17 @@ pool_stats_t pool_stats(const pool_t *pool)
 
 	if (!pool)
 		return s;
-	lock(&caches_lock);
+	UNIMPLEMENTED("sum the thread caches into the depot's counters:\n"
+		      "- under caches_lock, then the pool's lock: start from\n"
+		      "  pool->stats and pool->out; for every registered cache whose\n"
+		      "  slot is bound to the pool, add its n to cached, its hits to\n"
+		      "  hits and its out (base - n) to out\n"
+		      "- available = depot + cached; gets = hits + misses;\n"
+		      "  allocated = out (0 if a lagging sum is below 0)");
 	lock(lock_of(pool));
 	s = pool->stats;
-	intptr_t out = pool->out;
-
-	for (struct pool__tcache *tc = caches; tc; tc = tc->next) {
-		const struct pool__slot *slot = slot_in(tc, pool);
-
-		if (is_bound(slot, pool)) {
-			uint32_t n = POOL__LOAD(&slot->n);
-
-			s.cached += n;
-			s.hits += POOL__LOAD(&slot->hits);
-			out += POOL__LOAD(&slot->base) - (intptr_t)n;
-		}
-	}
-	s.available = vec_len(&pool->depot) + s.cached;
+	s.available = vec_len(&pool->depot);
 	unlock(lock_of(pool));
-	unlock(&caches_lock);
-	s.gets = s.hits + s.misses;
-	s.allocated = out > 0 ? (size_t)out : 0; /* < 0: a count that lags */
 	return s;
 }
 size_t pool_available(const pool_t *pool)
