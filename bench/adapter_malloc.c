@@ -4,7 +4,7 @@
  * they stay idle in the pools. */
 #include <stdlib.h>
 
-#include "m6_stats/bench/bench.h"
+#include "bench/bench.h"
 
 const struct bench_adapter bench_adapter = {
 	.is_pool = false,

@@ -37,7 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "m6_stats/bench/bench.h"
+#include "bench/bench.h"
 
 enum {
 	MAX_THREADS = 64,

@@ -1,4 +1,4 @@
-/* The benchmark driver: bazel run -c opt //m6_stats:bench [-- options]
+/* The benchmark driver: bazel run -c opt //bench [-- options]
  *
  * Runs every row of the table --runs times, each run a fresh process of
  * one benchmark binary (bench_malloc, bench_m1 .. bench_m6, from the
@@ -114,7 +114,7 @@ static void find_programs(void)
 		join(tree, sizeof(tree), exe, ".runfiles");
 		runfiles = tree;
 	}
-	join(prog_dir, sizeof(prog_dir), runfiles, "/objpool/m6_stats/bench/");
+	join(prog_dir, sizeof(prog_dir), runfiles, "/objpool/bench/");
 }
 
 /* Run @argv (@argv[0] looked up in PATH when it has no '/') with its

@@ -1,10 +1,10 @@
 /* m1_manual: a vector of idle objects; pool_get pops, pool_return pushes. */
 #include "m1_manual/pool.h"
-#include "m6_stats/bench/bench.h"
+#include "bench/bench.h"
 
 const struct bench_adapter bench_adapter = { .is_pool = true };
 
-#include "m6_stats/bench/adapter_new.inc"
+#include "bench/adapter_new.inc"
 
 bench_loan_t bench_get(void *pool)
 {

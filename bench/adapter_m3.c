@@ -2,7 +2,7 @@
  * pool_unref on release), and pool_get would call the factory when the
  * pool is empty (it never is here). */
 #include "m3_refcount/pool.h"
-#include "m6_stats/bench/bench.h"
+#include "bench/bench.h"
 
 const struct bench_adapter bench_adapter = { .is_pool = true };
 
@@ -21,4 +21,4 @@ void bench_close(void *pool)
 	pool_unref(pool);
 }
 
-#include "m6_stats/bench/adapter_guard.inc"
+#include "bench/adapter_guard.inc"

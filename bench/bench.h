@@ -8,8 +8,8 @@
  * below. The core calls them directly, the same way for every pool, so the
  * timed loops differ only in what the pools do.
  */
-#ifndef OBJPOOL_M6_STATS_BENCH_BENCH_H
-#define OBJPOOL_M6_STATS_BENCH_BENCH_H
+#ifndef OBJPOOL_BENCH_BENCH_H
+#define OBJPOOL_BENCH_BENCH_H
 
 #include <stdbool.h>
 #include <stddef.h>
