@@ -4,7 +4,12 @@
 #include "m3_refcount/pool.h"
 #include "bench/bench.h"
 
-const struct bench_adapter bench_adapter = { .is_pool = true };
+const struct bench_adapter bench_adapter = {
+	.label = "m3",
+	.what = "m3 + refcount, grow on demand",
+	.base = "m2",
+	.is_pool = true,
+};
 
 void *bench_open(const struct bench_setup *setup)
 {
@@ -22,3 +27,4 @@ void bench_close(void *pool)
 }
 
 #include "bench/adapter_guard.inc"
+#include "bench/bench_loop.inc"

@@ -3,10 +3,13 @@
 #include "bench/bench.h"
 
 const struct bench_adapter bench_adapter = {
+	.label = "m4",
+	.what = "m4 + reset callback (len = 0)",
+	.base = "m3",
 	.is_pool = true,
-	.thread_safe = false,
 	.has_reset = true,
 };
 
 #include "bench/adapter_config.inc"
 #include "bench/adapter_guard.inc"
+#include "bench/bench_loop.inc"

@@ -3,6 +3,9 @@
 #include "bench/bench.h"
 
 const struct bench_adapter bench_adapter = {
+	.label = "m5",
+	.what = "m5 + mutex, atomic refcount",
+	.base = "m4",
 	.is_pool = true,
 	.thread_safe = true,
 	.has_reset = true,
@@ -10,3 +13,4 @@ const struct bench_adapter bench_adapter = {
 
 #include "bench/adapter_config.inc"
 #include "bench/adapter_guard.inc"
+#include "bench/bench_loop.inc"
