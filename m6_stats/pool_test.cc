@@ -314,9 +314,9 @@ TEST_F(Counting, TakeLeavesTheAccounts)
 
 /* --- failures ------------------------------------------------------------ */
 
-using Failures = m6_test::StatsTest;
+using Failure = m6_test::StatsTest;
 
-TEST_F(Failures, FactoryFailureIsAMissAndAFailure)
+TEST_F(Failure, FactoryFailureIsAMissAndAFailure)
 {
 	build(5);
 	bufs.fail_after = 0;
@@ -334,7 +334,7 @@ TEST_F(Failures, FactoryFailureIsAMissAndAFailure)
 					     "created 1, destroyed 0; out 0, peak 1; idle 1 of 5");
 }
 
-TEST_F(Failures, FactoryErrnoIsReportedAndCounted)
+TEST_F(Failure, FactoryErrnoIsReportedAndCounted)
 {
 	build(5);
 	bufs.fail_after = 0;
@@ -349,7 +349,7 @@ TEST_F(Failures, FactoryErrnoIsReportedAndCounted)
 	EXPECT_EQ(stats.gets, stats.hits + stats.misses);
 }
 
-TEST_F(Failures, OutOfMemoryOnAMiss)
+TEST_F(Failure, OutOfMemoryOnAMiss)
 {
 	build(5);
 	mem_fail_next(1); /* the idle list cannot make room for the new one */
@@ -363,7 +363,7 @@ TEST_F(Failures, OutOfMemoryOnAMiss)
 					     "created 0, destroyed 0; out 0, peak 0; idle 0 of 5");
 }
 
-TEST_F(Failures, AHitNeedsNoMemory)
+TEST_F(Failure, AHitNeedsNoMemory)
 {
 	build(5);
 	ASSERT_EQ(pool_preallocate(pool, 1), 0);
@@ -376,7 +376,7 @@ TEST_F(Failures, AHitNeedsNoMemory)
 	EXPECT_EQ(stats.failures, 0u);
 }
 
-TEST_F(Failures, PreallocateFailuresAreNotGets)
+TEST_F(Failure, PreallocateFailuresAreNotGets)
 {
 	build(5);
 	mem_fail_next(1); /* no room in the idle list for the first one */
@@ -388,7 +388,7 @@ TEST_F(Failures, PreallocateFailuresAreNotGets)
 					     "created 2, destroyed 0; out 0, peak 0; idle 2 of 5");
 }
 
-TEST_F(Failures, PreallocatePastMaxSizeMakesNothing)
+TEST_F(Failure, PreallocatePastMaxSizeMakesNothing)
 {
 	build(3);
 	EXPECT_EQ(pool_preallocate(pool, 4), -ENOSPC);
