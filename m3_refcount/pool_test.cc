@@ -600,8 +600,8 @@ TEST(RefcountDeathTest, DestroyCallbackReferencingTheDyingPoolAborts)
 		{
 			Reentrant r;
 			r.pool = pool_new(Reentrant::make, Reentrant::destroy, &r, 5);
-			pool_preallocate(r.pool, 1);
-			pool_unref(r.pool); /* destroys the idle object... */
+			if (pool_preallocate(r.pool, 1) == 0)
+				pool_unref(r.pool); /* destroys the idle object... */
 		},
 		"refcount: increment from 0");
 }

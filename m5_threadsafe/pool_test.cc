@@ -404,7 +404,11 @@ TEST_F(Locking, ThrowingFactoryLeavesThePoolUsable)
 		if (fail)
 			throw std::runtime_error("no connection");
 	};
-	EXPECT_THROW(pool_get(pool), std::runtime_error);
+	EXPECT_THROW(
+		{
+			POOL_GUARD(g, pool);
+		},
+		std::runtime_error);
 	EXPECT_EQ(pool_created_count(pool), 0u);
 	EXPECT_EQ(pool_allocated(pool), 0u);
 
@@ -515,6 +519,49 @@ TEST(Stress, ManyThreadsOwnershipAndCounts)
 	EXPECT_LE(pool_available(pool), 4u);
 	pool_unref(pool);
 	EXPECT_EQ(owners.made, owners.destroyed);
+}
+
+/* --- lifetime: the last reference ------------------------------------------ */
+
+/* A guard holds a reference to the pool; when the owner has let go, the
+ * guard's is the last, and giving the guard back frees the pool. So the
+ * release must be done with the pool, its lock released, before it drops
+ * that reference: one that unrefs first unlocks freed memory (debug builds
+ * abort when the held lock is destroyed; valgrind, ASan and TSan report
+ * the use after free). */
+
+using Lifetime = PoolTest;
+
+TEST_F(Lifetime, LastReferenceDroppedByARelease)
+{
+	build(Callbacks::reset, 5);
+	pool_guard_t g = pool_get(pool);
+	ASSERT_NE(g.obj, nullptr);
+	unref(); /* the owner lets go first */
+	EXPECT_EQ(bufs.destroyed, 0);
+	pool_guard_release(&g); /* the last reference: frees the pool */
+	EXPECT_EQ(bufs.destroyed, 1);
+}
+
+TEST_F(Lifetime, LastReferenceDroppedByATake)
+{
+	build(Callbacks::reset, 5);
+	pool_guard_t g = pool_get(pool);
+	ASSERT_NE(g.obj, nullptr);
+	unref();
+	void *obj = pool_guard_take(&g); /* the last reference: frees the pool */
+	EXPECT_EQ(bufs.destroyed, 0);
+	ByteBuffers::destroy(obj, &bufs);
+}
+
+TEST_F(Lifetime, LastReferenceDroppedOnAnotherThread)
+{
+	build(Callbacks::reset, 5);
+	pool_guard_t g = pool_get(pool);
+	ASSERT_NE(g.obj, nullptr);
+	unref();
+	std::thread([&g] { pool_guard_release(&g); }).join();
+	EXPECT_EQ(bufs.destroyed, 1);
 }
 
 /* --- bad input ------------------------------------------------------------ */

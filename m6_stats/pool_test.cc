@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/mem_testing.h"
@@ -436,6 +437,52 @@ TEST_F(RatesOfAPool, OneHitTwoMisses)
 	pool_stats_t stats = pool_stats(pool);
 	EXPECT_DOUBLE_EQ(pool_stats_hit_rate(&stats), 1.0 / 3.0);
 	EXPECT_DOUBLE_EQ(pool_stats_miss_rate(&stats), 2.0 / 3.0);
+}
+
+/* --- lifetime: the last reference ------------------------------------------ */
+
+/* A guard holds a reference to the pool; when the owner has let go, the
+ * guard's is the last, and giving the guard back frees the pool. So the
+ * release must be done with the pool, its lock released, before it drops
+ * that reference: one that unrefs first unlocks freed memory (debug builds
+ * abort when the held lock is destroyed; valgrind, ASan and TSan report
+ * the use after free). */
+
+using Lifetime = m6_test::StatsTest;
+
+TEST_F(Lifetime, LastReferenceDroppedByARelease)
+{
+	build(5, ByteBuffers::clear);
+	pool_guard_t g = pool_get(pool);
+	ASSERT_NE(g.obj, nullptr);
+	pool_unref(pool);
+	pool = nullptr; /* the owner lets go first */
+	EXPECT_EQ(bufs.destroyed, 0);
+	pool_guard_release(&g); /* the last reference: frees the pool */
+	EXPECT_EQ(bufs.destroyed, 1);
+}
+
+TEST_F(Lifetime, LastReferenceDroppedByATake)
+{
+	build(5, ByteBuffers::clear);
+	pool_guard_t g = pool_get(pool);
+	ASSERT_NE(g.obj, nullptr);
+	pool_unref(pool);
+	pool = nullptr;
+	void *obj = pool_guard_take(&g); /* the last reference: frees the pool */
+	EXPECT_EQ(bufs.destroyed, 0);
+	ByteBuffers::destroy(obj, &bufs);
+}
+
+TEST_F(Lifetime, LastReferenceDroppedOnAnotherThread)
+{
+	build(5, ByteBuffers::clear);
+	pool_guard_t g = pool_get(pool);
+	ASSERT_NE(g.obj, nullptr);
+	pool_unref(pool);
+	pool = nullptr;
+	std::thread([&g] { pool_guard_release(&g); }).join();
+	EXPECT_EQ(bufs.destroyed, 1);
 }
 
 /* --- bad input ----------------------------------------------------------- */

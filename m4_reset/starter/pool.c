@@ -112,7 +112,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 		if (!obj)
 			return -errno;
-		vec_push(&pool->idle, obj); /* reserved above: cannot fail */
+		vec_push_reserved(&pool->idle, obj);
 	}
 	return 0;
 }
@@ -162,6 +162,7 @@ void *pool_guard_take(pool_guard_t *guard)
 	void *obj = guard->obj;
 
 	*guard = empty_guard;
+	assert(pool->out > 0);
 	pool->out--;
 	pool_unref(pool);
 	return obj;
