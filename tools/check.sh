@@ -12,7 +12,8 @@
 #                                 that claims to catch it
 #   starters                      each milestone's starter code (tagged
 #                                 starter) builds, and its tests fail: the
-#                                 tests test something
+#                                 tests test something; and what a starter
+#                                 gives for free is the solution's code
 #
 # The closing line "N passed, N failed" counts each test target once per
 # configuration, each canary once per check (clean in a plain build, and
@@ -125,6 +126,54 @@ canaries() {
 		//m2_guard:dangling_pool_demo 'Invalid (read|write)'
 }
 
+# definitions FILE DIR: split the C file FILE into its top-level
+# definitions (functions, structs), one file per name in DIR, each from its
+# first line to the closing brace at column 0.
+definitions() {
+	awk -v dir="$2" '
+	!inside && /^(\/\*| \*|$|#)/ { pending = ""; next }
+	!inside && /^\{$/ { inside = 1; text = pending $0 "\n"; next }
+	!inside && /^(static |typedef )?struct [a-z_]+ \{$/ {
+		inside = 1; text = $0 "\n"; name = $2 == "struct" ? $3 : $2
+		name = "struct_" name; next
+	}
+	!inside {
+		if (pending == "") {
+			name = $0; sub(/^__attribute__\(\([^)]*\)\) /, "", name)
+			sub(/\(.*/, "", name); sub(/.*[ *]/, "", name)
+		}
+		pending = pending $0 "\n"; next
+	}
+	{ text = text $0 "\n" }
+	/^\}/ { inside = 0; pending = ""; printf "%s", text > (dir "/" name); close(dir "/" name) }
+	' "$1"
+}
+
+# given_matches DIR: every definition that DIR/starter/pool.c gives for
+# free (no UNIMPLEMENTED in it) is the same text in DIR/pool.c, so that a
+# fix to the solution cannot leave the starter behind.
+given_matches() {
+	local dir=$1 tmp name stale=()
+	tmp=$(mktemp -d)
+	mkdir "$tmp/solution" "$tmp/starter"
+	definitions "$dir/pool.c" "$tmp/solution"
+	definitions "$dir/starter/pool.c" "$tmp/starter"
+	for name in $(ls "$tmp/starter"); do
+		grep -q UNIMPLEMENTED "$tmp/starter/$name" && continue
+		if ! cmp -s "$tmp/starter/$name" "$tmp/solution/$name"; then
+			diff -u "$tmp/solution/$name" "$tmp/starter/$name"
+			stale+=("$name")
+		fi
+	done
+	rm -rf "$tmp"
+	if [ ${#stale[@]} -eq 0 ]; then
+		echo "given code matches the solution: $dir/starter/pool.c"
+		pass
+	else
+		fail "$dir/starter/pool.c: given code differs from pool.c in ${stale[*]}"
+	fi
+}
+
 # starters: every target tagged starter must build and fail its tests, in
 # a plain build (the sanitizers would only fail them again), all in one
 # bazel run: each must be reported FAILED, not FAILED TO BUILD.
@@ -146,6 +195,9 @@ starters() {
 			cat "$log"
 			fail "$target: starter code must build and fail its tests"
 		fi
+	done
+	for dir in m*/starter; do
+		given_matches "${dir%/starter}"
 	done
 }
 

@@ -56,14 +56,8 @@ static void unlock(const pool_t *pool)
 
 pool_t *pool_build(const pool_config_t *config)
 {
-	UNIMPLEMENTED("milestone 4's pool_build, plus a lock (RefCell -> Mutex):\n"
-		      "- NULL config or no factory: errno = EINVAL, return NULL\n"
-		      "- mem_alloc(sizeof(*pool)); NULL: return NULL, errno is set\n"
-		      "- copy factory, reset, destroy and ctx; idle = VEC_INIT;\n"
-		      "  max_size = config->max_size, or POOL_DEFAULT_MAX_SIZE when 0\n"
-		      "- err = pthread_mutex_init(&pool->lock, NULL); err != 0:\n"
-		      "  mem_free(pool), errno = err, return NULL\n"
-		      "- refcount_atomic_init(&pool->ref), then return the pool");
+	UNIMPLEMENTED("milestone 4's pool_build, for a pool that any number of "
+		      "threads share (Rc<RefCell> -> Arc<Mutex>)");
 	(void)config;
 	errno = ENOSYS;
 	return NULL;
@@ -88,6 +82,8 @@ void pool_unref(pool_t *pool)
 	if (!pool || !refcount_atomic_dec_and_test(&pool->ref))
 		return;
 	/* The last reference: no other thread can reach the pool any more. */
+	assert(!mutex_held(&pool->lock) &&
+	       "the last reference is dropped with the lock held: unlock first");
 	void *obj;
 
 	while ((obj = vec_pop(&pool->idle)))
@@ -164,16 +160,8 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 pool_guard_t pool_get(pool_t *pool)
 {
-	UNIMPLEMENTED("get_or_create under lock(pool), the factory outside it:\n"
-		      "- NULL pool: errno = EINVAL, return empty_guard\n"
-		      "- lock(pool); obj = vec_pop(&pool->idle); a hit: pool->out++;\n"
-		      "  unlock(pool)\n"
-		      "- a miss: obj = create(pool) with the lock released (NULL:\n"
-		      "  return empty_guard, errno is set); then lock(pool),\n"
-		      "  err = reserve_places_locked(pool, 1), on success created++\n"
-		      "  and out++; unlock(pool); err < 0: destroy(pool, obj),\n"
-		      "  errno = -err, return empty_guard\n"
-		      "- return (pool_guard_t){ .pool = pool_ref(pool), .obj = obj }");
+	UNIMPLEMENTED("milestone 4's pool_get, safe from any number of threads; "
+		      "the factory never runs with the lock held");
 	(void)pool;
 	errno = ENOSYS;
 	return empty_guard;
@@ -181,15 +169,9 @@ pool_guard_t pool_get(pool_t *pool)
 
 void pool_guard_release(pool_guard_t *guard)
 {
-	UNIMPLEMENTED("milestone 4's release; reset and destroy outside the lock:\n"
-		      "- NULL guard or guard->obj NULL: nothing to do\n"
-		      "- keep guard->pool and guard->obj, set *guard = empty_guard\n"
-		      "- if pool->reset: pool->reset(obj, pool->ctx), before lock()\n"
-		      "- lock(pool); pool->out--; keep = fewer than max_size idle;\n"
-		      "  keep: vec_push(&pool->idle, obj) (reserved: cannot fail);\n"
-		      "  unlock(pool)\n"
-		      "- not kept: destroy(pool, obj), after unlock(pool)\n"
-		      "- last, pool_unref(pool): it may free the pool");
+	UNIMPLEMENTED("milestone 4's release, safe from any thread; reset and "
+		      "destroy never run with the lock held, and the release may "
+		      "free the pool");
 	(void)guard;
 }
 

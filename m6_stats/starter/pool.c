@@ -102,6 +102,8 @@ void pool_unref(pool_t *pool)
 	if (!pool || !refcount_atomic_dec_and_test(&pool->ref))
 		return;
 	/* The last reference: no other thread can reach the pool any more. */
+	assert(!mutex_held(&pool->lock) &&
+	       "the last reference is dropped with the lock held: unlock first");
 	void *obj;
 
 	while ((obj = vec_pop(&pool->idle)))
@@ -180,18 +182,10 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 pool_guard_t pool_get(pool_t *pool)
 {
-	UNIMPLEMENTED("milestone 5's get, counting into pool->stats under the lock:\n"
-		      "- NULL pool: errno = EINVAL, return empty_guard (not counted)\n"
-		      "- lock(pool); obj = vec_pop(&pool->idle); stats.gets++;\n"
-		      "  a hit: stats.hits++ and count it out (stats.allocated++,\n"
-		      "  raise stats.peak_allocated to it); none idle: stats.misses++;\n"
-		      "  unlock(pool)\n"
-		      "- a miss: obj = create(pool) without the lock (NULL: keep\n"
-		      "  err = -errno); lock(pool); if obj, err =\n"
-		      "  reserve_places_locked(pool, 1); err == 0: created_count++ and\n"
-		      "  count it out; else stats.failures++; unlock(pool); on error\n"
-		      "  destroy(pool, obj) if made, errno = -err, return empty_guard\n"
-		      "- return (pool_guard_t){ .pool = pool_ref(pool), .obj = obj }");
+	UNIMPLEMENTED("milestone 5's get, counted in pool->stats: every get a hit "
+		      "or a miss, a failed miss also a failure, allocated and "
+		      "peak_allocated following the objects out; one consistent "
+		      "update under the lock");
 	(void)pool;
 	errno = ENOSYS;
 	return empty_guard;
@@ -273,16 +267,15 @@ size_t pool_len(const pool_t *pool)
 
 double pool_stats_hit_rate(const pool_stats_t *stats)
 {
-	UNIMPLEMENTED("hits / gets, from 0 to 1:\n"
-		      "- NULL stats, or no gets: return 0.0 (no division by zero)\n"
-		      "- else return (double)stats->hits / (double)stats->gets");
+	UNIMPLEMENTED("hits / gets, from 0 to 1; 0 without stats or without gets");
 	(void)stats;
 	return 0.0;
 }
 
 double pool_stats_miss_rate(const pool_stats_t *stats)
 {
-	UNIMPLEMENTED("misses / gets, from 0 to 1: as pool_stats_hit_rate");
+	UNIMPLEMENTED("misses / gets, from 0 to 1; 0 without stats or without "
+		      "gets");
 	(void)stats;
 	return 0.0;
 }
@@ -298,17 +291,9 @@ static bool too_small(const pool_stats_t *s)
 
 int pool_stats_report(const pool_t *pool, char *buf, size_t size)
 {
-	UNIMPLEMENTED("the spec's stats_report, with snprintf's contract:\n"
-		      "- NULL pool, or NULL buf with size > 0: return -EINVAL\n"
-		      "- s = pool_stats(pool): one snapshot, the lock taken once\n"
-		      "- len = snprintf(buf, size, ...) the lines of pool.h: a title\n"
-		      "  \"Pool Statistics:\\n\", then \"- Total gets: %zu\\n\" and so\n"
-		      "  on; Hits and Misses add \" (%.1f%%)\", 100 times the rate\n"
-		      "- when too_small(&s), append the Recommendation line at\n"
-		      "  buf + min(len, size), with size - min(len, size) (buf NULL:\n"
-		      "  NULL), and add its length to len\n"
-		      "- snprintf < 0: return -errno (-EOVERFLOW if errno is 0);\n"
-		      "  else return len, the whole report's length");
+	UNIMPLEMENTED("the spec's report (the lines in pool.h) from one snapshot, "
+		      "with snprintf's contract: the whole report's length, and "
+		      "what fits in buf. -EINVAL, or a failed snprintf's -errno");
 	(void)pool;
 	(void)buf;
 	(void)size;
