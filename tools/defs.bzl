@@ -111,7 +111,7 @@ def objpool_milestone(deps, tests, test_deps = [], support = []):
     """Declares one milestone: its pool, its tests, and the course twin.
 
     Targets:
-      :pool            pool.c + pool.h over @deps (public)
+      :pool            pool.c + pool.h over @deps (visible to //bench)
       :<test>          for each entry of @tests, a GoogleTest binary over
                        :pool and @test_deps
       :<support>       for each entry of @support, a test-only library
@@ -140,7 +140,9 @@ def objpool_milestone(deps, tests, test_deps = [], support = []):
         name = "pool",
         srcs = ["pool.c"],
         hdrs = ["pool.h"],
-        visibility = ["//visibility:public"],
+        # This package (always) and the benchmark, which links every
+        # milestone.
+        visibility = ["//bench:__pkg__"],
         deps = deps,
     )
     objpool_c_library(
