@@ -80,6 +80,7 @@
 
 #include "m7_threadcache/pool.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <linux/membarrier.h>
 #include <pthread.h>
@@ -93,6 +94,7 @@
 #include <unistd.h>
 
 #include "common/mem.h"
+#include "common/mutex.h"
 #include "common/refcount.h"
 #include "common/vec.h"
 
@@ -100,7 +102,7 @@ struct pool {
 	struct pool__head head;	 /* first: the inline fast paths read it */
 	char pad[64];		 /* keeps head's cache line read-only */
 	refcount_atomic_t ref;	 /* references from pool_build and pool_ref */
-	pthread_mutex_t lock;	 /* guards every field below it */
+	mutex_t lock;		 /* guards every field below it */
 	vec_t depot;		 /* idle objects; last in, first out; with a
 				    place for every live object */
 	pool_stats_t stats;	 /* the slow paths' counters; gets, allocated,
@@ -120,45 +122,42 @@ struct pool {
 
 __thread struct pool__tcache pool__tc;
 
-static pthread_mutex_t caches_lock = PTHREAD_MUTEX_INITIALIZER;
+static mutex_t caches_lock;	      /* set up by setup_caches */
 static struct pool__tcache *caches;   /* registered caches; caches_lock */
 static pthread_once_t caches_once = PTHREAD_ONCE_INIT;
 static pthread_key_t caches_key;      /* its destructor: thread_exit */
-static int caches_err;		      /* pthread_key_create's error, or 0 */
+static int caches_err;		      /* a setup error (-errno), or 0 */
 static bool membarrier_ok;	      /* registered for PRIVATE_EXPEDITED */
 static atomic_uint_least64_t next_id = 1;
 
 static const pool_guard_t empty_guard = { NULL, NULL };
 
-/* A mutex that cannot be locked or unlocked means memory corruption or a
- * programming error: stop here rather than corrupt the pool. */
-__attribute__((noreturn)) static void die(const char *what, int err)
+/* A system call that cannot fail here failed: memory corruption or a
+ * kernel that changed under the process. Stop rather than corrupt.
+ * (unused: the starter leaves its one caller, end_pool, to write.) */
+__attribute__((noreturn, unused)) static void die(const char *what, int err)
 {
 	fprintf(stderr, "objpool: %s: %s\n", what, strerror(err));
 	abort();
 }
 
-static void lock(pthread_mutex_t *mutex)
+/* A lock or unlock that fails aborts, and in debug builds so does a
+ * relock by the holder (common/mutex.h). */
+static void lock(mutex_t *mutex)
 {
-	int err = pthread_mutex_lock(mutex);
-
-	if (err)
-		die("pthread_mutex_lock", err);
+	mutex_lock(mutex);
 }
 
-static void unlock(pthread_mutex_t *mutex)
+static void unlock(mutex_t *mutex)
 {
-	int err = pthread_mutex_unlock(mutex);
-
-	if (err)
-		die("pthread_mutex_unlock", err);
+	mutex_unlock(mutex);
 }
 
 /* The lock protects the pool's value, not its identity: it may be taken
  * through a const pointer. */
-static pthread_mutex_t *lock_of(const pool_t *pool)
+static mutex_t *lock_of(const pool_t *pool)
 {
-	return (pthread_mutex_t *)&pool->lock;
+	return (mutex_t *)&pool->lock;
 }
 
 static void thread_exit(void *cache);
@@ -167,7 +166,9 @@ static void thread_exit(void *cache);
  * objects back, and membarrier for the end of a pool. */
 static void setup_caches(void)
 {
-	caches_err = pthread_key_create(&caches_key, thread_exit);
+	caches_err = mutex_init(&caches_lock);
+	if (caches_err == 0)
+		caches_err = -pthread_key_create(&caches_key, thread_exit);
 	membarrier_ok = syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
 				0, 0) == 0;
 }
@@ -180,7 +181,7 @@ pool_t *pool_build(const pool_config_t *config)
 	}
 	pthread_once(&caches_once, setup_caches);
 	if (caches_err) {
-		errno = caches_err;
+		errno = -caches_err;
 		return NULL;
 	}
 	pool_t *pool = mem_alloc(sizeof(*pool));
@@ -209,11 +210,11 @@ pool_t *pool_build(const pool_config_t *config)
 		.factory = config->factory,
 		.destroy = config->destroy,
 	};
-	int err = pthread_mutex_init(&pool->lock, NULL);
+	int err = mutex_init(&pool->lock);
 
 	if (err) {
 		mem_free(pool);
-		errno = err;
+		errno = -err;
 		return NULL;
 	}
 	refcount_atomic_init(&pool->ref);
@@ -231,6 +232,8 @@ pool_t *pool_ref(pool_t *pool)
  * Context: no lock held. */
 static void destroy_all(pool_t *pool, void *const *objs, size_t n)
 {
+	assert(!mutex_held(&pool->lock) && !mutex_held(&caches_lock) &&
+	       "destroy runs without a lock");
 	for (size_t i = 0; i < n && pool->destroy; i++)
 		pool->destroy(objs[i], pool->head.ctx);
 }
@@ -249,6 +252,7 @@ static size_t live_locked(const pool_t *pool)
  * Context: the pool's lock is held. */
 static int reserve_places_locked(pool_t *pool, size_t extra)
 {
+	assert(mutex_held(&pool->lock));
 	return vec_reserve(&pool->depot, live_locked(pool) + extra);
 }
 
@@ -256,9 +260,10 @@ static int reserve_places_locked(pool_t *pool, size_t extra)
  * Context: the pool's lock is held. */
 static bool depot_put_locked(pool_t *pool, void *obj, size_t limit)
 {
+	assert(mutex_held(&pool->lock));
 	if (vec_len(&pool->depot) >= limit)
 		return false;
-	(void)vec_push(&pool->depot, obj); /* reserved: cannot fail */
+	vec_push_reserved(&pool->depot, obj);
 	return true;
 }
 
@@ -266,6 +271,7 @@ static bool depot_put_locked(pool_t *pool, void *obj, size_t limit)
  * of the depot if it is higher now. Context: the pool's lock is held. */
 static void note_peak_locked(pool_t *pool)
 {
+	assert(mutex_held(&pool->lock));
 	size_t outside = live_locked(pool) - vec_len(&pool->depot);
 
 	if (outside > pool->stats.peak_allocated)
@@ -277,6 +283,7 @@ static void note_peak_locked(pool_t *pool)
  * Context: no lock held. */
 static void *create(pool_t *pool)
 {
+	assert(!mutex_held(&pool->lock) && "the factory runs without the pool's lock");
 	int saved = errno;
 
 	errno = 0;
@@ -292,7 +299,7 @@ static void *create(pool_t *pool)
 static void free_pool(pool_t *pool)
 {
 	vec_free(&pool->depot);
-	pthread_mutex_destroy(&pool->lock);
+	mutex_destroy(&pool->lock);
 	mem_free(pool);
 }
 
@@ -303,9 +310,11 @@ static void free_pool(pool_t *pool)
  * caches_lock for an ended pool. */
 static void drop_unlock(pool_t *pool, size_t guards, size_t pins)
 {
+	assert(mutex_held(&pool->lock));
 	bool ended = pool->ended;
 
 	if (!ended) {
+		assert(pool->pins >= pins);
 		pool->out -= (intptr_t)guards;
 		pool->pins -= pins;
 	}
@@ -313,6 +322,7 @@ static void drop_unlock(pool_t *pool, size_t guards, size_t pins)
 	if (!ended)
 		return;
 	lock(&caches_lock);
+	assert(pool->holds >= guards + pins);
 	pool->holds -= guards + pins;
 	bool last = pool->holds == 0;
 
@@ -358,6 +368,7 @@ static bool is_bound(const struct pool__slot *s, const pool_t *pool)
  * this one, or is not inside the fast path of a release of @pool. */
 static size_t unbind_locked(pool_t *pool, struct pool__slot *s, size_t limit, void **excess)
 {
+	assert(mutex_held(&caches_lock) && mutex_held(&pool->lock) && s->pool == pool);
 	uint32_t n = POOL__LOAD(&s->n);
 	size_t k = 0;
 
@@ -419,6 +430,7 @@ static void thread_exit(void *cache)
  * Context: caches_lock is held. */
 static int register_locked(struct pool__tcache *tc)
 {
+	assert(mutex_held(&caches_lock));
 	int err = pthread_setspecific(caches_key, tc);
 
 	if (err)
@@ -467,6 +479,7 @@ static struct pool__slot *bind(pool_t *pool)
  * Context: the pool's lock is held. */
 static void *refill_locked(pool_t *pool, struct pool__slot *s)
 {
+	assert(mutex_held(&pool->lock));
 	if (!s) {
 		void *obj = vec_pop(&pool->depot);
 
@@ -533,6 +546,7 @@ pool_guard_t pool__get_slow(pool_t *pool)
  * Context: the pool's lock is held. */
 static size_t flush_locked(pool_t *pool, struct pool__slot *s, void **excess)
 {
+	assert(mutex_held(&pool->lock));
 	uint32_t n = POOL__LOAD(&s->n);
 	uint32_t half = (n + 1) / 2;
 	size_t k = 0;
@@ -604,6 +618,8 @@ void *pool_guard_take(pool_guard_t *guard)
  * Context: takes caches_lock and the pool's lock; destroys without them. */
 static void end_pool(pool_t *pool)
 {
+	assert(!mutex_held(&pool->lock) &&
+	       "the last reference is dropped with the lock held: unlock first");
 	lock(&caches_lock);
 	lock(&pool->lock);
 	pool->ended = true;
@@ -623,6 +639,7 @@ static void end_pool(pool_t *pool)
 	for (struct pool__tcache *tc = caches; tc; tc = tc->next) {
 		struct pool__slot *s = slot_in(tc, pool);
 
+		assert(!is_bound(s, pool));
 		if (s->pool == pool)
 			(void)unbind_locked(pool, s, SIZE_MAX, NULL); /* all fit */
 	}

@@ -59,6 +59,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/must_check.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -117,6 +119,7 @@ typedef struct pool_guard {
  * or ENOMEM.
  * Context: any thread; takes the lock of the thread caches once per
  * process, to set them up. */
+OBJPOOL_MUST_CHECK
 pool_t *pool_build(const pool_config_t *config);
 
 /* pool_ref - take another reference to @pool, for example for a thread.
@@ -143,6 +146,7 @@ void pool_unref(pool_t *pool);
  * the objects made before it stay in the pool. Should other threads fill
  * the depot meanwhile, the objects that find it full are destroyed.
  * Context: takes the pool's lock; calls the factory without it. */
+OBJPOOL_MUST_CHECK
 int pool_preallocate(pool_t *pool, size_t count);
 
 /* pool_get - take an idle object from this thread's cache; when it is
@@ -156,6 +160,7 @@ int pool_preallocate(pool_t *pool, size_t count);
  * object; otherwise takes the pool's lock (and, the first time a thread
  * uses the pool, the lock of the thread caches); calls the factory
  * without a lock. Inline. */
+OBJPOOL_MUST_CHECK
 static inline pool_guard_t pool_get(pool_t *pool);
 
 /* pool_guard_release - reset the guard's object, then put it in this
@@ -177,6 +182,7 @@ static inline void pool_guard_release(pool_guard_t *guard);
  * guard's hold on the pool, which may free an ended pool.
  * Return: the object, NULL for an empty guard or NULL.
  * Context: any thread; takes the pool's lock. */
+OBJPOOL_MUST_CHECK
 void *pool_guard_take(pool_guard_t *guard);
 
 /* POOL_GUARD - declare guard @name = pool_get(@pool), released when @name

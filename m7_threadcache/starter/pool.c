@@ -3,13 +3,14 @@
  * passes, under --config=tsan (--runs_per_test=20) and --config=asan too.
  * pool.h (one directory up) has the fast paths, inline, and says what
  * each function must do; the comment below and the README explain the
- * design. Keep the signatures.
+ * design, and the README's last hint gives the steps. Keep the
+ * signatures.
  *
  * Given: the fast paths (pool.h), building, ids, slots, binding and
  * eviction, thread exit, misses, flushes, releases and takes, the holds
  * of an ended pool. Yours: the refill of a cache from the depot, the end
- * of a pool (the switch from per-thread counts to one count, with
- * membarrier: the hard part), and the statistics summed over the threads.
+ * of a pool (the switch from per-thread counts to one count: the hard
+ * part), and the statistics summed over the threads.
  *
  * The design notes of the finished pool follow.
  *
@@ -93,6 +94,7 @@
 
 #include "m7_threadcache/pool.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <linux/membarrier.h>
 #include <pthread.h>
@@ -106,6 +108,7 @@
 #include <unistd.h>
 
 #include "common/mem.h"
+#include "common/mutex.h"
 #include "common/refcount.h"
 #include "common/unimplemented.h"
 #include "common/vec.h"
@@ -114,7 +117,7 @@ struct pool {
 	struct pool__head head;	 /* first: the inline fast paths read it */
 	char pad[64];		 /* keeps head's cache line read-only */
 	refcount_atomic_t ref;	 /* references from pool_build and pool_ref */
-	pthread_mutex_t lock;	 /* guards every field below it */
+	mutex_t lock;		 /* guards every field below it */
 	vec_t depot;		 /* idle objects; last in, first out; with a
 				    place for every live object */
 	pool_stats_t stats;	 /* the slow paths' counters; gets, allocated,
@@ -134,45 +137,42 @@ struct pool {
 
 __thread struct pool__tcache pool__tc;
 
-static pthread_mutex_t caches_lock = PTHREAD_MUTEX_INITIALIZER;
+static mutex_t caches_lock;	      /* set up by setup_caches */
 static struct pool__tcache *caches;   /* registered caches; caches_lock */
 static pthread_once_t caches_once = PTHREAD_ONCE_INIT;
 static pthread_key_t caches_key;      /* its destructor: thread_exit */
-static int caches_err;		      /* pthread_key_create's error, or 0 */
+static int caches_err;		      /* a setup error (-errno), or 0 */
 static bool membarrier_ok;	      /* registered for PRIVATE_EXPEDITED */
 static atomic_uint_least64_t next_id = 1;
 
 static const pool_guard_t empty_guard = { NULL, NULL };
 
-/* A mutex that cannot be locked or unlocked means memory corruption or a
- * programming error: stop here rather than corrupt the pool. */
-__attribute__((noreturn)) static void die(const char *what, int err)
+/* A system call that cannot fail here failed: memory corruption or a
+ * kernel that changed under the process. Stop rather than corrupt.
+ * (unused: the starter leaves its one caller, end_pool, to write.) */
+__attribute__((noreturn, unused)) static void die(const char *what, int err)
 {
 	fprintf(stderr, "objpool: %s: %s\n", what, strerror(err));
 	abort();
 }
 
-static void lock(pthread_mutex_t *mutex)
+/* A lock or unlock that fails aborts, and in debug builds so does a
+ * relock by the holder (common/mutex.h). */
+static void lock(mutex_t *mutex)
 {
-	int err = pthread_mutex_lock(mutex);
-
-	if (err)
-		die("pthread_mutex_lock", err);
+	mutex_lock(mutex);
 }
 
-static void unlock(pthread_mutex_t *mutex)
+static void unlock(mutex_t *mutex)
 {
-	int err = pthread_mutex_unlock(mutex);
-
-	if (err)
-		die("pthread_mutex_unlock", err);
+	mutex_unlock(mutex);
 }
 
 /* The lock protects the pool's value, not its identity: it may be taken
  * through a const pointer. */
-static pthread_mutex_t *lock_of(const pool_t *pool)
+static mutex_t *lock_of(const pool_t *pool)
 {
-	return (pthread_mutex_t *)&pool->lock;
+	return (mutex_t *)&pool->lock;
 }
 
 static void thread_exit(void *cache);
@@ -181,7 +181,9 @@ static void thread_exit(void *cache);
  * objects back, and membarrier for the end of a pool. */
 static void setup_caches(void)
 {
-	caches_err = pthread_key_create(&caches_key, thread_exit);
+	caches_err = mutex_init(&caches_lock);
+	if (caches_err == 0)
+		caches_err = -pthread_key_create(&caches_key, thread_exit);
 	membarrier_ok = syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
 				0, 0) == 0;
 }
@@ -194,7 +196,7 @@ pool_t *pool_build(const pool_config_t *config)
 	}
 	pthread_once(&caches_once, setup_caches);
 	if (caches_err) {
-		errno = caches_err;
+		errno = -caches_err;
 		return NULL;
 	}
 	pool_t *pool = mem_alloc(sizeof(*pool));
@@ -223,11 +225,11 @@ pool_t *pool_build(const pool_config_t *config)
 		.factory = config->factory,
 		.destroy = config->destroy,
 	};
-	int err = pthread_mutex_init(&pool->lock, NULL);
+	int err = mutex_init(&pool->lock);
 
 	if (err) {
 		mem_free(pool);
-		errno = err;
+		errno = -err;
 		return NULL;
 	}
 	refcount_atomic_init(&pool->ref);
@@ -245,6 +247,8 @@ pool_t *pool_ref(pool_t *pool)
  * Context: no lock held. */
 static void destroy_all(pool_t *pool, void *const *objs, size_t n)
 {
+	assert(!mutex_held(&pool->lock) && !mutex_held(&caches_lock) &&
+	       "destroy runs without a lock");
 	for (size_t i = 0; i < n && pool->destroy; i++)
 		pool->destroy(objs[i], pool->head.ctx);
 }
@@ -263,6 +267,7 @@ static size_t live_locked(const pool_t *pool)
  * Context: the pool's lock is held. */
 static int reserve_places_locked(pool_t *pool, size_t extra)
 {
+	assert(mutex_held(&pool->lock));
 	return vec_reserve(&pool->depot, live_locked(pool) + extra);
 }
 
@@ -270,9 +275,10 @@ static int reserve_places_locked(pool_t *pool, size_t extra)
  * Context: the pool's lock is held. */
 static bool depot_put_locked(pool_t *pool, void *obj, size_t limit)
 {
+	assert(mutex_held(&pool->lock));
 	if (vec_len(&pool->depot) >= limit)
 		return false;
-	(void)vec_push(&pool->depot, obj); /* reserved: cannot fail */
+	vec_push_reserved(&pool->depot, obj);
 	return true;
 }
 
@@ -280,6 +286,7 @@ static bool depot_put_locked(pool_t *pool, void *obj, size_t limit)
  * of the depot if it is higher now. Context: the pool's lock is held. */
 static void note_peak_locked(pool_t *pool)
 {
+	assert(mutex_held(&pool->lock));
 	size_t outside = live_locked(pool) - vec_len(&pool->depot);
 
 	if (outside > pool->stats.peak_allocated)
@@ -291,6 +298,7 @@ static void note_peak_locked(pool_t *pool)
  * Context: no lock held. */
 static void *create(pool_t *pool)
 {
+	assert(!mutex_held(&pool->lock) && "the factory runs without the pool's lock");
 	int saved = errno;
 
 	errno = 0;
@@ -306,7 +314,7 @@ static void *create(pool_t *pool)
 static void free_pool(pool_t *pool)
 {
 	vec_free(&pool->depot);
-	pthread_mutex_destroy(&pool->lock);
+	mutex_destroy(&pool->lock);
 	mem_free(pool);
 }
 
@@ -317,9 +325,11 @@ static void free_pool(pool_t *pool)
  * caches_lock for an ended pool. */
 static void drop_unlock(pool_t *pool, size_t guards, size_t pins)
 {
+	assert(mutex_held(&pool->lock));
 	bool ended = pool->ended;
 
 	if (!ended) {
+		assert(pool->pins >= pins);
 		pool->out -= (intptr_t)guards;
 		pool->pins -= pins;
 	}
@@ -327,6 +337,7 @@ static void drop_unlock(pool_t *pool, size_t guards, size_t pins)
 	if (!ended)
 		return;
 	lock(&caches_lock);
+	assert(pool->holds >= guards + pins);
 	pool->holds -= guards + pins;
 	bool last = pool->holds == 0;
 
@@ -372,6 +383,7 @@ static bool is_bound(const struct pool__slot *s, const pool_t *pool)
  * this one, or is not inside the fast path of a release of @pool. */
 static size_t unbind_locked(pool_t *pool, struct pool__slot *s, size_t limit, void **excess)
 {
+	assert(mutex_held(&caches_lock) && mutex_held(&pool->lock) && s->pool == pool);
 	uint32_t n = POOL__LOAD(&s->n);
 	size_t k = 0;
 
@@ -433,6 +445,7 @@ static void thread_exit(void *cache)
  * Context: caches_lock is held. */
 static int register_locked(struct pool__tcache *tc)
 {
+	assert(mutex_held(&caches_lock));
 	int err = pthread_setspecific(caches_key, tc);
 
 	if (err)
@@ -481,14 +494,11 @@ static struct pool__slot *bind(pool_t *pool)
  * Context: the pool's lock is held. */
 static void *refill_locked(pool_t *pool, struct pool__slot *s)
 {
-	UNIMPLEMENTED("a get found this thread's cache empty: take an object\n"
-		      "- no slot (s NULL): pop one from pool->depot, and count its\n"
-		      "  guard in pool->out\n"
-		      "- a slot: move up to half a cache ((cap + 1) / 2 objects in\n"
-		      "  all) from the depot into s->objs, keep s->base = n + out\n"
-		      "  true (pool.h), then take the newest one for the guard\n"
-		      "  (n - 1, out + 1: base stays)\n"
-		      "- NULL when the depot is empty (a miss)");
+	UNIMPLEMENTED("take an object for a get whose cache is empty: with a\n"
+		      "slot, refill it from the depot with up to half a cache and\n"
+		      "take one from it (the guard counted in the slot); without,\n"
+		      "one from the depot (the guard counted in pool->out); NULL\n"
+		      "when the depot is empty");
 	(void)pool;
 	(void)s;
 	return NULL;
@@ -543,6 +553,7 @@ pool_guard_t pool__get_slow(pool_t *pool)
  * Context: the pool's lock is held. */
 static size_t flush_locked(pool_t *pool, struct pool__slot *s, void **excess)
 {
+	assert(mutex_held(&pool->lock));
 	uint32_t n = POOL__LOAD(&s->n);
 	uint32_t half = (n + 1) / 2;
 	size_t k = 0;
@@ -614,17 +625,11 @@ void *pool_guard_take(pool_guard_t *guard)
  * Context: takes caches_lock and the pool's lock; destroys without them. */
 static void end_pool(pool_t *pool)
 {
-	UNIMPLEMENTED("the last reference is gone; the switch to one count\n"
-		      "(the top of this file says why each step is there):\n"
-		      "- under caches_lock for all of it: mark the pool ended (under\n"
-		      "  its lock too), set the id of its slot in every registered\n"
-		      "  cache to 0, membarrier, wait until no cache is busy\n"
-		      "- then, under the pool's lock, unbind every slot still\n"
-		      "  pointing at the pool (all its objects fit in the depot),\n"
-		      "  take the depot, and set pool->holds to the guards out,\n"
-		      "  the pins and 1 for this call\n"
-		      "- without locks: destroy what you took, then drop this\n"
-		      "  call's hold (drop_unlock), which frees the pool if last");
+	UNIMPLEMENTED("end the pool: destroy every idle object, in the depot and\n"
+		      "in every thread's cache, exactly once, while releases may\n"
+		      "run on other threads; then pool->holds counts the guards\n"
+		      "out, the pins and this call, and the last hold frees the\n"
+		      "pool");
 	(void)pool;
 }
 
@@ -673,13 +678,8 @@ pool_stats_t pool_stats(const pool_t *pool)
 
 	if (!pool)
 		return s;
-	UNIMPLEMENTED("sum the thread caches into the depot's counters:\n"
-		      "- under caches_lock, then the pool's lock: start from\n"
-		      "  pool->stats and pool->out; for every registered cache whose\n"
-		      "  slot is bound to the pool, add its n to cached, its hits to\n"
-		      "  hits and its out (base - n) to out\n"
-		      "- available = depot + cached; gets = hits + misses;\n"
-		      "  allocated = out (0 if a lagging sum is below 0)");
+	UNIMPLEMENTED("the counters of the depot and of every thread's cache,\n"
+		      "summed at one moment of each (pool.h, pool_stats_t)");
 	lock(lock_of(pool));
 	s = pool->stats;
 	s.available = vec_len(&pool->depot);
