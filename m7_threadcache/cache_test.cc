@@ -45,10 +45,10 @@ pool_t *build_pool(ByteBuffers *bufs, size_t max_size, size_t cache_size)
 	return pool_build(&config);
 }
 
-/* The slot a pool takes in every thread's caches (pool.h, internal). */
-uint64_t slot_of(const pool_t *pool)
+/* Where a pool's slot is in every thread's caches (pool.h, internal). */
+size_t slot_of(const pool_t *pool)
 {
-	return reinterpret_cast<const pool__head *>(pool)->id % POOL_CACHE_SLOTS;
+	return reinterpret_cast<const pool__head *>(pool)->slot;
 }
 
 /* --- configuration ------------------------------------------------------- */
@@ -228,7 +228,7 @@ TEST_F(Cache, LastUnrefWhileThreadsCacheObjects)
 			cached.arrive_and_wait();
 			EXPECT_EQ(pool_stats(pool).cached, 12u);
 			EXPECT_EQ(bufs.alive(), 12);
-			uint64_t old_slot = slot_of(pool);
+			size_t old_slot = slot_of(pool);
 
 			pool_unref(pool);
 			pool = nullptr;

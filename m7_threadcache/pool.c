@@ -87,6 +87,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,7 +201,8 @@ pool_t *pool_build(const pool_config_t *config)
 	*pool = (pool_t){
 		.head = {
 			.id = id,
-			.slot = id % POOL_CACHE_SLOTS,
+			.slot = offsetof(struct pool__tcache, slots) +
+				id % POOL_CACHE_SLOTS * sizeof(struct pool__slot),
 			.reset = config->reset,
 			.ctx = config->ctx,
 		},
@@ -345,13 +347,13 @@ static void destroy_pinned(pool_t *pool, void *const *objs, size_t n)
 /* The slot of @pool in the caches @tc of any thread. */
 static struct pool__slot *slot_in(struct pool__tcache *tc, const pool_t *pool)
 {
-	return &tc->slots[pool->head.slot];
+	return (struct pool__slot *)((char *)tc + pool->head.slot);
 }
 
 /* The slot of @pool in this thread's caches. */
 static struct pool__slot *my_slot(const pool_t *pool)
 {
-	return slot_in(&pool__tc, pool);
+	return pool__my_slot(&pool->head);
 }
 
 static bool is_bound(const struct pool__slot *s, const pool_t *pool)

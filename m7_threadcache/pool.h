@@ -293,7 +293,9 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size);
 
 struct pool__head {
 	uint64_t id;		 /* never reused; 0 is no pool */
-	size_t slot;		 /* id % POOL_CACHE_SLOTS */
+	size_t slot;		 /* where in a thread's pool__tcache its slot
+				    is: the byte offset of slots[id %
+				    POOL_CACHE_SLOTS] */
 	pool_reset_fn reset;	 /* the configuration's */
 	void *ctx;		 /* the configuration's */
 };
@@ -330,16 +332,11 @@ void pool__release_slow(pool_t *pool, void *obj);
 #define POOL__LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #define POOL__STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 
-/* This thread's slot for the pool of @h. The empty asm hands the compiler
- * the slot's address as a plain pointer: otherwise it folds the
- * thread-local offsets into every access and recomputes them after each
- * atomic store (a dozen instructions more per get). */
+/* This thread's slot for the pool of @h: the thread's pool__tcache plus
+ * an offset the pool computed once (no multiplication here). */
 static inline struct pool__slot *pool__my_slot(const struct pool__head *h)
 {
-	struct pool__slot *s = &pool__tc.slots[h->slot];
-
-	__asm__("" : "+r"(s));
-	return s;
+	return (struct pool__slot *)((char *)&pool__tc + h->slot);
 }
 
 static inline pool_guard_t pool_get(pool_t *pool)
