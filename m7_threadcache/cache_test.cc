@@ -108,6 +108,55 @@ TEST_F(Cache, AHitFromTheCacheNeedsNothing)
 	EXPECT_EQ(pool_stats(pool).hits, 100u);
 }
 
+/* A factory that blocks its third call until told to go on. */
+struct SlowThird {
+	ByteBuffers *bufs;
+	std::atomic<int> calls{0};
+	Latch started{1}, go{1};
+
+	static void *make(void *ctx)
+	{
+		auto *self = static_cast<SlowThird *>(ctx);
+
+		if (++self->calls == 3) {
+			self->started.count_down();
+			self->go.wait();
+		}
+		return ByteBuffers::make(self->bufs);
+	}
+	static void destroy(void *obj, void *ctx)
+	{
+		ByteBuffers::destroy(obj, static_cast<SlowThird *>(ctx)->bufs);
+	}
+};
+
+/* pool_preallocate calls the factory without the lock; meanwhile a flush
+ * fills the depot, so the new object finds no room: destroyed, counted. */
+TEST(CachePreallocate, FindsTheDepotFilledMeanwhile)
+{
+	ByteBuffers bufs;
+	SlowThird slow;
+	slow.bufs = &bufs;
+	pool_config_t config = {};
+	config.factory = SlowThird::make;
+	config.destroy = SlowThird::destroy;
+	config.ctx = &slow;
+	config.max_size = 1; /* and a cache of 1 */
+	pool_t *pool = pool_build(&config);
+	ASSERT_NE(pool, nullptr);
+	std::vector<pool_guard_t> two = get_n(pool, 2); /* calls 1 and 2 */
+
+	std::thread prealloc([pool] { EXPECT_EQ(pool_preallocate(pool, 1), 0); });
+	slow.started.wait(); /* call 3 is running, without the lock */
+	release_all(two);    /* one cached, one flushed: the depot is full */
+	slow.go.count_down();
+	prealloc.join();
+	EXPECT_EQ(summary(pool_stats(pool)), "gets 2 = 0 hits + 2 misses (0 failed); "
+					     "created 3, destroyed 1; out 0, peak 2; idle 2 (1 cached) of 1");
+	pool_unref(pool);
+	EXPECT_EQ(bufs.alive(), 0);
+}
+
 /* --- a guard released on another thread ---------------------------------- */
 
 /* The object joins the releasing thread's cache, not the depot and not
@@ -332,6 +381,79 @@ TEST(CacheEnd, RacesWithReleases)
 		});
 		ASSERT_EQ(bufs->alive(), 0) << "round " << round;
 	}
+}
+
+/* Threads hold references of their own (pool_ref); the last pool_unref,
+ * on whichever thread, ends the pool and destroys what the others cache. */
+TEST_F(Cache, LastUnrefOnAnotherThread)
+{
+	build(8);
+	const int threads = 3;
+	Latch got(threads), cached(threads), ended(1);
+	std::vector<std::thread> workers;
+
+	for (int i = 0; i < threads; i++)
+		workers.emplace_back([&, i, mine = pool_ref(pool)] {
+			std::vector<pool_guard_t> two = get_n(mine, 2);
+			got.arrive_and_wait(); /* six misses */
+			release_all(two); /* two cached in this thread */
+			if (i > 0)
+				pool_unref(mine);
+			cached.count_down();
+			if (i > 0)
+				return;
+			ended.wait(); /* everyone else has let go */
+			EXPECT_EQ(bufs.alive(), 6);
+			pool_unref(mine); /* the last */
+			EXPECT_EQ(bufs.alive(), 0);
+		});
+	cached.wait();
+	pool_unref(pool);
+	pool = nullptr;
+	ended.count_down();
+	for (std::thread &t : workers)
+		t.join();
+	EXPECT_EQ(bufs.alive(), 0);
+}
+
+/* --- without caches ------------------------------------------------------ */
+
+/* Where membarrier is missing, a pool binds no slot: every get and release
+ * works with the depot under the lock, and max_size bounds every idle
+ * object again, as in milestone 6. */
+class NoCaches : public m7_test::StatsTest {
+      protected:
+	void SetUp() override { pool__no_caches_for_testing(1); }
+	void TearDown() override
+	{
+		pool__no_caches_for_testing(0);
+		m7_test::StatsTest::TearDown();
+	}
+};
+
+TEST_F(NoCaches, EveryCallUsesTheDepot)
+{
+	build(2);
+	std::vector<pool_guard_t> objs = get_n(pool, 5);
+	release_all(objs);
+	EXPECT_EQ(summary(pool_stats(pool)), "gets 5 = 0 hits + 5 misses (0 failed); "
+					     "created 5, destroyed 3; out 0, peak 5; idle 2 (0 cached) of 2");
+	std::thread([this] {
+		std::vector<pool_guard_t> two = get_n(pool, 2); /* two hits */
+		release_all(two);
+	}).join();
+	EXPECT_EQ(summary(pool_stats(pool)), "gets 7 = 2 hits + 5 misses (0 failed); "
+					     "created 5, destroyed 3; out 0, peak 5; idle 2 (0 cached) of 2");
+}
+
+TEST_F(NoCaches, GuardsOutliveTheLastReference)
+{
+	build(2);
+	std::vector<pool_guard_t> objs = get_n(pool, 3);
+	pool_unref(pool);
+	pool = nullptr;
+	release_all(objs);
+	EXPECT_EQ(bufs.alive(), 0);
 }
 
 /* --- many pools ---------------------------------------------------------- */

@@ -129,6 +129,8 @@ struct pool {
 	size_t pins;		 /* objects being destroyed outside the lock */
 	bool ended;		 /* the last reference is gone; also read under
 				    caches_lock, written under both */
+	bool cached;		 /* slots may be bound (membarrier works);
+				    read-only after pool_build */
 	size_t holds;		 /* once ended, under caches_lock: guards out,
 				    pins and the ender's; 0 frees the pool */
 	/* Set by pool_build, read-only after: */
@@ -145,17 +147,9 @@ static pthread_key_t caches_key;      /* its destructor: thread_exit */
 static int caches_err;		      /* a setup error (-errno), or 0 */
 static bool membarrier_ok;	      /* registered for PRIVATE_EXPEDITED */
 static atomic_uint_least64_t next_id = 1;
+static atomic_int no_caches;	      /* pool__no_caches_for_testing */
 
 static const pool_guard_t empty_guard = { NULL, NULL };
-
-/* A system call that cannot fail here failed: memory corruption or a
- * kernel that changed under the process. Stop rather than corrupt.
- * (unused: the starter leaves its one caller, end_pool, to write.) */
-__attribute__((noreturn, unused)) static void die(const char *what, int err)
-{
-	fprintf(stderr, "objpool: %s: %s\n", what, strerror(err));
-	abort();
-}
 
 /* A lock or unlock that fails aborts, and in debug builds so does a
  * relock by the holder (common/mutex.h). */
@@ -196,10 +190,6 @@ pool_t *pool_build(const pool_config_t *config)
 		return NULL;
 	}
 	pthread_once(&caches_once, setup_caches);
-	if (caches_err) {
-		errno = -caches_err;
-		return NULL;
-	}
 	pool_t *pool = mem_alloc(sizeof(*pool));
 
 	if (!pool)
@@ -222,12 +212,13 @@ pool_t *pool_build(const pool_config_t *config)
 			.ctx = config->ctx,
 		},
 		.depot = VEC_INIT,
+		.cached = membarrier_ok && !atomic_load(&no_caches),
 		.stats.max_size = max,
 		.stats.cache_size = cache,
 		.factory = config->factory,
 		.destroy = config->destroy,
 	};
-	int err = mutex_init(&pool->lock);
+	int err = caches_err ? caches_err : mutex_init(&pool->lock);
 
 	if (err) {
 		mem_free(pool);
@@ -236,6 +227,11 @@ pool_t *pool_build(const pool_config_t *config)
 	}
 	refcount_atomic_init(&pool->ref);
 	return pool;
+}
+
+void pool__no_caches_for_testing(int off)
+{
+	atomic_store(&no_caches, off);
 }
 
 pool_t *pool_ref(pool_t *pool)
@@ -474,7 +470,7 @@ static struct pool__slot *bind(pool_t *pool)
 
 	evict(s);
 	lock(&caches_lock);
-	bool ok = membarrier_ok && !pool->ended &&
+	bool ok = pool->cached && !pool->ended &&
 		  (tc->registered || register_locked(tc) == 0);
 
 	if (ok) {
