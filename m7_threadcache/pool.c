@@ -114,11 +114,10 @@ struct pool {
 	size_t pins;		 /* objects being destroyed outside the lock */
 	bool ended;		 /* the last reference is gone; also read under
 				    caches_lock, written under both */
-	bool cached;		 /* slots may be bound (membarrier works);
-				    read-only after pool_build */
 	size_t holds;		 /* once ended, under caches_lock: guards out,
 				    pins and the ender's; 0 frees the pool */
 	/* Set by pool_build, read-only after: */
+	bool cached;		 /* slots may be bound (membarrier works) */
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
 };
@@ -137,18 +136,7 @@ static atomic_int no_caches;	      /* pool__no_caches_for_testing */
 static const pool_guard_t empty_guard = { NULL, NULL };
 
 /* A lock or unlock that fails aborts, and in debug builds so does a
- * relock by the holder (common/mutex.h). */
-static void lock(mutex_t *mutex)
-{
-	mutex_lock(mutex);
-}
-
-static void unlock(mutex_t *mutex)
-{
-	mutex_unlock(mutex);
-}
-
-/* The lock protects the pool's value, not its identity: it may be taken
+ * relock by the holder (common/mutex.h). The lock protects the pool's value, not its identity: it may be taken
  * through a const pointer. */
 static mutex_t *lock_of(const pool_t *pool)
 {
@@ -294,6 +282,7 @@ static void *create(pool_t *pool)
 	return obj;
 }
 
+/* Free an ended pool whose last hold is gone. */
 static void free_pool(pool_t *pool)
 {
 	vec_free(&pool->depot);
@@ -316,15 +305,15 @@ static void drop_unlock(pool_t *pool, size_t guards, size_t pins)
 		pool->out -= (intptr_t)guards;
 		pool->pins -= pins;
 	}
-	unlock(&pool->lock);
+	mutex_unlock(&pool->lock);
 	if (!ended)
 		return;
-	lock(&caches_lock);
+	mutex_lock(&caches_lock);
 	assert(pool->holds >= guards + pins);
 	pool->holds -= guards + pins;
 	bool last = pool->holds == 0;
 
-	unlock(&caches_lock);
+	mutex_unlock(&caches_lock);
 	if (last)
 		free_pool(pool);
 }
@@ -336,7 +325,7 @@ static void destroy_pinned(pool_t *pool, void *const *objs, size_t n)
 	if (n == 0)
 		return;
 	destroy_all(pool, objs, n);
-	lock(&pool->lock);
+	mutex_lock(&pool->lock);
 	drop_unlock(pool, 0, n);
 }
 
@@ -349,7 +338,7 @@ static struct pool__slot *slot_in(struct pool__tcache *tc, const pool_t *pool)
 /* The slot of @pool in this thread's caches. */
 static struct pool__slot *my_slot(const pool_t *pool)
 {
-	return pool__my_slot(&pool->head);
+	return slot_in(&pool__tc, pool);
 }
 
 static bool is_bound(const struct pool__slot *s, const pool_t *pool)
@@ -391,14 +380,14 @@ static void evict(struct pool__slot *s)
 	pool_t *pool = NULL;
 	size_t k = 0;
 
-	lock(&caches_lock);
+	mutex_lock(&caches_lock);
 	if (POOL__LOAD(&s->id)) {
 		pool = s->pool;
-		lock(&pool->lock);
+		mutex_lock(&pool->lock);
 		k = unbind_locked(pool, s, pool->stats.max_size, excess);
-		unlock(&pool->lock);
+		mutex_unlock(&pool->lock);
 	}
-	unlock(&caches_lock);
+	mutex_unlock(&caches_lock);
 	if (pool)
 		destroy_pinned(pool, excess, k);
 }
@@ -412,7 +401,7 @@ static void thread_exit(void *cache)
 
 	for (size_t i = 0; i < POOL_CACHE_SLOTS; i++)
 		evict(&tc->slots[i]);
-	lock(&caches_lock);
+	mutex_lock(&caches_lock);
 	if (tc->prev)
 		tc->prev->next = tc->next;
 	else
@@ -420,7 +409,7 @@ static void thread_exit(void *cache)
 	if (tc->next)
 		tc->next->prev = tc->prev;
 	tc->registered = 0;
-	unlock(&caches_lock);
+	mutex_unlock(&caches_lock);
 }
 
 /* Put this thread's cache on the list, with a destructor for its exit.
@@ -454,7 +443,7 @@ static struct pool__slot *bind(pool_t *pool)
 	struct pool__slot *s = my_slot(pool);
 
 	evict(s);
-	lock(&caches_lock);
+	mutex_lock(&caches_lock);
 	bool ok = pool->cached && !pool->ended &&
 		  (tc->registered || register_locked(tc) == 0);
 
@@ -466,7 +455,7 @@ static struct pool__slot *bind(pool_t *pool)
 		POOL__STORE(&s->hits, 0);
 		POOL__STORE(&s->id, pool->head.id);
 	}
-	unlock(&caches_lock);
+	mutex_unlock(&caches_lock);
 	return ok ? s : NULL;
 }
 
@@ -505,7 +494,7 @@ pool_guard_t pool__get_slow(pool_t *pool)
 
 	if (!is_bound(s, pool))
 		s = bind(pool);
-	lock(&pool->lock);
+	mutex_lock(&pool->lock);
 	void *obj = refill_locked(pool, s);
 	int err = 0;
 
@@ -515,10 +504,10 @@ pool_guard_t pool__get_slow(pool_t *pool)
 	} else {
 		/* A miss: make one without the lock, then count it. */
 		pool->stats.misses++;
-		unlock(&pool->lock);
+		mutex_unlock(&pool->lock);
 		obj = create(pool);
 		err = obj ? 0 : -errno;
-		lock(&pool->lock);
+		mutex_lock(&pool->lock);
 		if (obj)
 			err = reserve_places_locked(pool, 1);
 		if (err == 0) {
@@ -529,7 +518,7 @@ pool_guard_t pool__get_slow(pool_t *pool)
 			pool->stats.failures++;
 		}
 	}
-	unlock(&pool->lock);
+	mutex_unlock(&pool->lock);
 	if (err < 0) {
 		if (obj)
 			destroy_all(pool, &obj, 1);
@@ -566,12 +555,12 @@ void pool__release_slow(pool_t *pool, void *obj)
 
 	if (!is_bound(s, pool))
 		s = bind(pool);
-	lock(&pool->lock);
+	mutex_lock(&pool->lock);
 	if (pool->ended) {
 		/* No one can get from the pool any more: destroy. */
-		unlock(&pool->lock);
+		mutex_unlock(&pool->lock);
 		destroy_all(pool, &obj, 1);
-		lock(&pool->lock);
+		mutex_lock(&pool->lock);
 		drop_unlock(pool, 1, 0);
 		return;
 	}
@@ -591,7 +580,7 @@ void pool__release_slow(pool_t *pool, void *obj)
 	}
 	pool->stats.destroyed_count += k;
 	pool->pins += k;
-	unlock(&pool->lock);
+	mutex_unlock(&pool->lock);
 	destroy_pinned(pool, excess, k);
 }
 
@@ -603,7 +592,7 @@ void *pool_guard_take(pool_guard_t *guard)
 	void *obj = guard->obj;
 
 	*guard = empty_guard;
-	lock(&pool->lock);
+	mutex_lock(&pool->lock);
 	if (!pool->ended)
 		pool->taken++;
 	drop_unlock(pool, 1, 0);
@@ -618,10 +607,10 @@ static void end_pool(pool_t *pool)
 {
 	assert(!mutex_held(&pool->lock) &&
 	       "the last reference is dropped with the lock held: unlock first");
-	lock(&caches_lock);
-	lock(&pool->lock);
+	mutex_lock(&caches_lock);
+	mutex_lock(&pool->lock);
 	pool->ended = true;
-	unlock(&pool->lock);
+	mutex_unlock(&pool->lock);
 	/* Stop the fast releases: id 0, pool still set. */
 	for (struct pool__tcache *tc = caches; tc; tc = tc->next)
 		if (is_bound(slot_in(tc, pool), pool))
@@ -633,7 +622,7 @@ static void end_pool(pool_t *pool)
 		while (__atomic_load_n(&tc->busy, __ATOMIC_ACQUIRE))
 			sched_yield();
 	/* Every release that saw its slot bound has finished: take it all. */
-	lock(&pool->lock);
+	mutex_lock(&pool->lock);
 	for (struct pool__tcache *tc = caches; tc; tc = tc->next) {
 		struct pool__slot *s = slot_in(tc, pool);
 
@@ -645,11 +634,11 @@ static void end_pool(pool_t *pool)
 
 	pool->depot = (vec_t)VEC_INIT;
 	pool->holds = (size_t)pool->out + pool->pins + 1; /* + this call's */
-	unlock(&pool->lock);
-	unlock(&caches_lock);
+	mutex_unlock(&pool->lock);
+	mutex_unlock(&caches_lock);
 	destroy_all(pool, (void *const *)idle.items, vec_len(&idle));
 	vec_free(&idle);
-	lock(&pool->lock);
+	mutex_lock(&pool->lock);
 	drop_unlock(pool, 0, 1);
 }
 
@@ -663,10 +652,10 @@ int pool_preallocate(pool_t *pool, size_t count)
 {
 	if (!pool)
 		return -EINVAL;
-	lock(&pool->lock);
+	mutex_lock(&pool->lock);
 	bool room = count <= pool->stats.max_size - vec_len(&pool->depot);
 
-	unlock(&pool->lock);
+	mutex_unlock(&pool->lock);
 	if (!room)
 		return -ENOSPC;
 	for (size_t i = 0; i < count; i++) {
@@ -674,7 +663,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 		if (!obj)
 			return -errno;
-		lock(&pool->lock);
+		mutex_lock(&pool->lock);
 		int err = reserve_places_locked(pool, 1);
 		/* Other threads may have filled the depot meanwhile. */
 		bool keep = err == 0 && depot_put_locked(pool, obj, pool->stats.max_size);
@@ -683,7 +672,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 			pool->stats.created_count++;
 		if (err == 0 && !keep)
 			pool->stats.destroyed_count++;
-		unlock(&pool->lock);
+		mutex_unlock(&pool->lock);
 		if (!keep)
 			destroy_all(pool, &obj, 1);
 		if (err < 0)
@@ -698,8 +687,8 @@ pool_stats_t pool_stats(const pool_t *pool)
 
 	if (!pool)
 		return s;
-	lock(&caches_lock);
-	lock(lock_of(pool));
+	mutex_lock(&caches_lock);
+	mutex_lock(lock_of(pool));
 	s = pool->stats;
 	intptr_t out = pool->out;
 
@@ -715,8 +704,8 @@ pool_stats_t pool_stats(const pool_t *pool)
 		}
 	}
 	s.available = vec_len(&pool->depot) + s.cached;
-	unlock(lock_of(pool));
-	unlock(&caches_lock);
+	mutex_unlock(lock_of(pool));
+	mutex_unlock(&caches_lock);
 	s.gets = s.hits + s.misses;
 	s.allocated = out > 0 ? (size_t)out : 0; /* < 0: a count that lags */
 	return s;

@@ -117,8 +117,8 @@ typedef struct pool_guard {
  * temporary); the caller holds the pool's one reference.
  * Return: the pool, or NULL with errno EINVAL (no config, or no factory)
  * or ENOMEM.
- * Context: any thread; takes the lock of the thread caches once per
- * process, to set them up. */
+ * Context: any thread; the first call sets up the thread caches (once
+ * per process). */
 OBJPOOL_MUST_CHECK
 pool_t *pool_build(const pool_config_t *config);
 
