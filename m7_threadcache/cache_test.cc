@@ -48,7 +48,7 @@ pool_t *build_pool(ByteBuffers *bufs, size_t max_size, size_t cache_size)
 /* Where a pool's slot is in every thread's caches (pool.h, internal). */
 size_t slot_of(const pool_t *pool)
 {
-	return reinterpret_cast<const pool__head *>(pool)->slot;
+	return pool__head_of(pool)->slot;
 }
 
 /* --- configuration ------------------------------------------------------- */

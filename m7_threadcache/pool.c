@@ -100,8 +100,9 @@
 #include "common/vec.h"
 
 struct pool {
-	struct pool__head head;	 /* first: the inline fast paths read it */
-	char pad[64];		 /* keeps head's cache line read-only */
+	char pad_before[POOL__HEAD_OFFSET]; /* keep head's cache line */
+	struct pool__head head;	 /* the inline fast paths read it */
+	char pad_after[64];	 /* ... read-only */
 	refcount_atomic_t ref;	 /* references from pool_build and pool_ref */
 	mutex_t lock;		 /* guards every field below it */
 	vec_t depot;		 /* idle objects; last in, first out; with a
@@ -121,6 +122,9 @@ struct pool {
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
 };
+
+_Static_assert(offsetof(struct pool, head) == POOL__HEAD_OFFSET,
+	       "pool.h finds the head at POOL__HEAD_OFFSET");
 
 __thread struct pool__tcache pool__tc;
 

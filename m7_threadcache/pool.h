@@ -283,7 +283,9 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size);
  * Not part of the API; pool.c explains the design. Names with two
  * underscores are internal.
  *
- * A pool starts with a pool__head, which the inline functions read. A
+ * A pool has a pool__head POOL__HEAD_OFFSET bytes in, which the inline
+ * functions read; the bytes around it are padding, so that no write, to
+ * the pool or to a neighbouring allocation, shares its cache line. A
  * thread's caches are one thread-local pool__tcache: POOL_CACHE_SLOTS
  * slots, pool id i in slot i % POOL_CACHE_SLOTS. The owner thread writes
  * its slots; other threads read them only under the lock of the thread
@@ -337,6 +339,13 @@ void pool__no_caches_for_testing(int off);
 #define POOL__LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #define POOL__STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 
+#define POOL__HEAD_OFFSET 64
+
+static inline const struct pool__head *pool__head_of(const pool_t *pool)
+{
+	return (const struct pool__head *)((const char *)pool + POOL__HEAD_OFFSET);
+}
+
 /* This thread's slot for the pool of @h: the thread's pool__tcache plus
  * an offset the pool computed once (no multiplication here). */
 static inline struct pool__slot *pool__my_slot(const struct pool__head *h)
@@ -347,7 +356,7 @@ static inline struct pool__slot *pool__my_slot(const struct pool__head *h)
 static inline pool_guard_t pool_get(pool_t *pool)
 {
 	if (pool) {
-		const struct pool__head *h = (const struct pool__head *)pool;
+		const struct pool__head *h = pool__head_of(pool);
 		struct pool__slot *s = pool__my_slot(h);
 		uint32_t n = POOL__LOAD(&s->n);
 
@@ -370,7 +379,7 @@ static inline void pool_guard_release(pool_guard_t *guard)
 		return;
 	pool_t *pool = guard->pool;
 	void *obj = guard->obj;
-	const struct pool__head *h = (const struct pool__head *)pool;
+	const struct pool__head *h = pool__head_of(pool);
 
 	guard->pool = NULL;
 	guard->obj = NULL;
