@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # tools/check.sh - objpool's whole test matrix; what CI runs.
 #
-#   tools/check.sh                 everything below, in this order
+#   tools/check.sh                 every part, in the order of PARTS
 #   tools/check.sh plain asan ...  only the parts named
+#   tools/check.sh --list-parts    the parts, one a line (CI's workflow
+#                                  runs one job per part)
 #
 # Parts:
 #   plain, asan, tsan, valgrind   bazel test //... in that configuration
@@ -13,12 +15,19 @@
 #   starters                      each milestone's starter code (tagged
 #                                 starter) builds, and its tests fail: the
 #                                 tests test something
+#   compdb                        tools/compdb writes compile_commands.json
+#                                 and clangd reports no error in any C, C++
+#                                 or header file of the repository
 #
 # Every test target in every configuration, and every canary, counts once
 # in the closing line "N passed, N failed". Exit status 0 only when nothing
 # failed. Missing Debian packages are installed by tools/bazel.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+# Every part, in the order of a full run (.ci/run) and of the workflow's
+# matrix (.github/workflows/ci.yml; the workflow part checks they agree).
+PARTS=(plain asan tsan valgrind canaries starters compdb)
 
 bazel=tools/bazel
 passed=0
@@ -124,15 +133,65 @@ starters() {
 	done
 }
 
+if [ "${1:-}" = --list-parts ]; then
+	printf '%s\n' "${PARTS[@]}"
+	exit 0
+fi
+# clangd_errors FILE: clangd's error diagnostics for FILE, one a line, with
+# the compile command of compile_commands.json (or one clangd derives).
+clangd_errors() {
+	clangd-14 --check="$1" --check-lines=1 2>&1 |
+		grep -E '^E\[[^]]*\] \[[^]]+\] Line [0-9]+:'
+}
+
+# compdb: tools/compdb works, and clangd finds no error in any C, C++ or
+# header file with its entry; a file with a planted error proves that
+# clangd_errors sees errors.
+compdb() {
+	echo "=== compdb"
+	tools/install-missing clangd-14:/usr/bin/clangd-14
+	if ! tools/compdb >"$log" 2>&1; then
+		cat "$log"
+		fail "tools/compdb failed"
+		return
+	fi
+	tail -n 1 "$log"
+	local planted file listed
+	planted=$(mktemp -p common planted_XXXXXX.c)
+	echo 'int planted(void) { return undeclared; }' >"$planted"
+	clangd_errors "$planted" >"$log"
+	if grep -q "undeclared identifier 'undeclared'" "$log"; then
+		echo "clangd reports a planted error"
+		pass
+	else
+		fail "clangd_errors missed the error planted in a C file"
+	fi
+	rm -f "$planted"
+	listed=$(python3 -c 'import json, sys
+for e in json.load(open("compile_commands.json")): print(e["file"])')
+	for file in $(git ls-files '*.c' '*.cc' '*.h'); do
+		if ! grep -qxF "$file" <<<"$listed"; then
+			fail "$file: no entry in compile_commands.json (not in any target?)"
+		elif clangd_errors "$file" >"$log"; then
+			cat "$log"
+			fail "$file: clangd reports errors"
+		else
+			pass
+		fi
+	done
+	echo "clangd: checked $(wc -l <<<"$listed") files"
+}
+
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(plain asan tsan valgrind canaries starters)
+[ ${#parts[@]} -gt 0 ] || parts=("${PARTS[@]}")
 for part in "${parts[@]}"; do
 	case $part in
 	plain | asan | tsan | valgrind) suite "$part" ;;
 	canaries) canaries ;;
 	starters) starters ;;
+	compdb) compdb ;;
 	*)
-		echo "tools/check.sh: unknown part '$part' (plain asan tsan valgrind canaries starters)" >&2
+		echo "tools/check.sh: unknown part '$part' (${PARTS[*]})" >&2
 		exit 2
 		;;
 	esac
