@@ -18,6 +18,8 @@
 #   compdb                        tools/compdb writes compile_commands.json
 #                                 and clangd reports no error in any C, C++
 #                                 or header file of the repository
+#   format                        tools/format would change no file (and
+#                                 does see a misformatted one)
 #
 # Every test target in every configuration, and every canary, counts once
 # in the closing line "N passed, N failed". Exit status 0 only when nothing
@@ -27,7 +29,7 @@ cd "$(dirname "$0")/.."
 
 # Every part, in the order of a full run (.ci/run) and of the workflow's
 # matrix (.github/workflows/ci.yml; the workflow part checks they agree).
-PARTS=(plain asan tsan valgrind canaries starters compdb)
+PARTS=(plain asan tsan valgrind canaries starters compdb format)
 
 bazel=tools/bazel
 passed=0
@@ -182,6 +184,34 @@ for e in json.load(open("compile_commands.json")): print(e["file"])')
 	echo "clangd: checked $(wc -l <<<"$listed") files"
 }
 
+# format: first tools/format --check must report a misformatted C file and
+# BUILD file planted in a temporary directory; then it must find nothing to
+# change in the repository.
+format() {
+	echo "=== format"
+	local dir file
+	dir=$(mktemp -d)
+	printf 'int  planted( void ){return 0;}\n' >"$dir/planted.c"
+	printf 'cc_library(name="planted",srcs=["planted.c"])\n' >"$dir/BUILD"
+	for file in "$dir/planted.c" "$dir/BUILD"; do
+		if tools/format --check "$file" >"$log" 2>&1; then
+			cat "$file"
+			fail "tools/format --check passed a misformatted ${file##*/}"
+		else
+			echo "tools/format --check reports a misformatted ${file##*/}"
+			pass
+		fi
+	done
+	rm -rf "$dir"
+	if tools/format --check >"$log" 2>&1; then
+		echo "every file is formatted"
+		pass
+	else
+		cat "$log"
+		fail "files need tools/format (run it and commit the result)"
+	fi
+}
+
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=("${PARTS[@]}")
 for part in "${parts[@]}"; do
@@ -190,6 +220,7 @@ for part in "${parts[@]}"; do
 	canaries) canaries ;;
 	starters) starters ;;
 	compdb) compdb ;;
+	format) format ;;
 	*)
 		echo "tools/check.sh: unknown part '$part' (${PARTS[*]})" >&2
 		exit 2
