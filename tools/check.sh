@@ -20,6 +20,9 @@
 #                                 or header file of the repository
 #   format                        tools/format would change no file (and
 #                                 does see a misformatted one)
+#   workflow                      .github/workflows/ci.yml parses and runs
+#                                 one job per part of PARTS, each through
+#                                 .ci/run (and a wrong part list is caught)
 #
 # Every test target in every configuration, and every canary, counts once
 # in the closing line "N passed, N failed". Exit status 0 only when nothing
@@ -29,7 +32,7 @@ cd "$(dirname "$0")/.."
 
 # Every part, in the order of a full run (.ci/run) and of the workflow's
 # matrix (.github/workflows/ci.yml; the workflow part checks they agree).
-PARTS=(plain asan tsan valgrind canaries starters compdb format)
+PARTS=(plain asan tsan valgrind canaries starters compdb format workflow)
 
 bazel=tools/bazel
 passed=0
@@ -212,6 +215,26 @@ format() {
 	fi
 }
 
+# workflow: tools/check_workflow.py finds the workflow in step with PARTS,
+# and finds it out of step with PARTS plus one more.
+workflow() {
+	echo "=== workflow"
+	local check=(/usr/bin/python3 tools/check_workflow.py
+		.github/workflows/ci.yml .ci/run)
+	tools/install-missing python3-yaml:/usr/lib/python3/dist-packages/yaml/__init__.py
+	if "${check[@]}" "${PARTS[@]}" no_such_part >"$log" 2>&1; then
+		fail "tools/check_workflow.py missed a part the workflow lacks"
+	else
+		echo "a part missing from the workflow is caught"
+		pass
+	fi
+	if "${check[@]}" "${PARTS[@]}"; then
+		pass
+	else
+		fail "the workflow does not run exactly the parts of tools/check.sh"
+	fi
+}
+
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=("${PARTS[@]}")
 for part in "${parts[@]}"; do
@@ -221,6 +244,7 @@ for part in "${parts[@]}"; do
 	starters) starters ;;
 	compdb) compdb ;;
 	format) format ;;
+	workflow) workflow ;;
 	*)
 		echo "tools/check.sh: unknown part '$part' (${PARTS[*]})" >&2
 		exit 2
