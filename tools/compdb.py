@@ -16,7 +16,7 @@ needs one). One entry per header of the workspace too, so that an editor
 checks it with the flags and language of a file that includes it
 (#include "...", directly or not): the source beside it with the same name
 (pool.h: pool.c) if that one includes it, else the first C file, else the
-first C++ file.
+first C++ file, in the order of their paths.
 
 Two changes to Bazel's commands, both for clang, which an editor runs
 (clangd) where Bazel runs gcc: gcc-only flags are dropped, and so is
@@ -101,11 +101,11 @@ def entries(aquery, workspace, execroot):
     """Return the compile_commands.json entries of the workspace's sources
     and headers, sorted by file."""
     commands, headers = {}, {}
-    for action in aquery.get("actions", []):
-        if action.get("mnemonic") != "CppCompile":
-            continue
+    compiles = [(a["arguments"][a["arguments"].index("-c") + 1], a)
+                for a in aquery.get("actions", [])
+                if a.get("mnemonic") == "CppCompile"]
+    for source, action in sorted(compiles, key=lambda c: c[0]):
         arguments = action["arguments"]
-        source = arguments[arguments.index("-c") + 1]
         if not own(source) or source in commands:
             continue
         commands[source] = entry(arguments, source, source, execroot,
