@@ -216,10 +216,6 @@ starters() {
 	done
 }
 
-if [ "${1:-}" = --list-parts ]; then
-	printf '%s\n' "${PARTS[@]}"
-	exit 0
-fi
 # clangd_errors FILE: clangd's error diagnostics for FILE, one a line, with
 # the compile command of compile_commands.json (or one clangd derives).
 clangd_errors() {
@@ -314,6 +310,10 @@ workflow() {
 	fi
 }
 
+if [ "${1:-}" = --list-parts ]; then
+	printf '%s\n' "${PARTS[@]}"
+	exit 0
+fi
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=("${PARTS[@]}")
 times=()
