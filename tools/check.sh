@@ -223,12 +223,19 @@ clangd_errors() {
 		grep -E '^E\[[^]]*\] \[[^]]+\] Line [0-9]+:'
 }
 
-# compdb: tools/compdb works, and clangd finds no error in any C, C++ or
-# header file with its entry; a file with a planted error proves that
-# clangd_errors sees errors.
+# compdb: tools/compdb.py passes its tests, tools/compdb works, and clangd
+# finds no error in any C, C++ or header file with its entry; a file with
+# a planted error proves that clangd_errors sees errors.
 compdb() {
 	echo "=== compdb"
 	tools/install-missing clangd-14:/usr/bin/clangd-14
+	if PYTHONDONTWRITEBYTECODE=1 python3 tools/compdb_test.py >"$log" 2>&1; then
+		echo "tools/compdb_test.py: $(grep -E '^Ran ' "$log")"
+		pass
+	else
+		cat "$log"
+		fail "tools/compdb_test.py"
+	fi
 	if ! tools/compdb >"$log" 2>&1; then
 		cat "$log"
 		fail "tools/compdb failed"
