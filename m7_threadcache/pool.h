@@ -38,8 +38,8 @@
  *   reference for pool_ref or pool_get: those need a reference from
  *   pool_build or pool_ref (milestone 6 let a guard holder pool_ref).
  * - The factory, reset and destroy callbacks never run while a lock is
- *   held, and must be safe to call from several threads at once. They
- *   must not call a function of this pool (another pool is fine).
+ *   held, nor inside the fast path's busy window (pool.c), and must be
+ *   safe to call from several threads at once.
  * - The statistics are counted per thread and summed by pool_stats: see
  *   pool_stats_t for what may lag.
  * - A process may build any number of pools, one after the other or at
