@@ -19,9 +19,10 @@
  * Caches. Each thread has one pool__tcache (pool.h), thread-local, with
  * POOL_CACHE_SLOTS slots; pool id i uses slot i % POOL_CACHE_SLOTS. A slot
  * holds up to cache_size idle objects of one pool and that thread's
- * counters for it: out (gets minus releases on this thread; a guard
- * released on another thread makes one thread's out go up and another's
- * down) and hits. The inline fast paths in pool.h touch only this slot and
+ * counters for it: hits, and out, the guards got minus the guards
+ * released on this thread (kept as base - n, pool.h; a guard released on
+ * another thread makes one thread's out go up and another's down). The
+ * inline fast paths in pool.h touch only this slot and
  * the pool's read-only head: no lock, no atomic read-modify-write, no
  * shared cache line written.
  *
