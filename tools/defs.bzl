@@ -65,16 +65,11 @@ def objpool_c_binary(name, srcs, deps = [], **kwargs):
         **kwargs
     )
 
-def objpool_c_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
-    """A C program run as a test (exit status 0 passes), with C_COPTS.
-
-    For programs with their own main(): canaries, demos of a milestone's
-    limits, smoke runs of a binary.
-    """
+def _cc_test(name, srcs, copts, deps, size, tags, **kwargs):
     native.cc_test(
         name = name,
         srcs = srcs,
-        copts = C_COPTS,
+        copts = copts,
         linkopts = ["-pthread"],
         size = size,
         tags = tags,
@@ -82,22 +77,21 @@ def objpool_c_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
         **kwargs
     )
 
+def objpool_c_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
+    """A C program run as a test (exit status 0 passes), with C_COPTS.
+
+    For programs with their own main(): canaries, demos of a milestone's
+    limits, smoke runs of a binary.
+    """
+    _cc_test(name, srcs, C_COPTS, deps, size, tags, **kwargs)
+
 def objpool_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
     """A GoogleTest binary that runs in every configuration of .bazelrc.
 
     Tags: no_asan, no_tsan, no_valgrind leave one configuration out;
     manual keeps the target out of //... (canaries, starters).
     """
-    native.cc_test(
-        name = name,
-        srcs = srcs,
-        copts = TEST_COPTS,
-        linkopts = ["-pthread"],
-        size = size,
-        tags = tags,
-        deps = deps + ["@googletest//:gtest_main"],
-        **kwargs
-    )
+    _cc_test(name, srcs, TEST_COPTS, deps + ["@googletest//:gtest_main"], size, tags, **kwargs)
 
 def objpool_milestone(deps, tests, test_deps = [], support = []):
     """Declares one milestone: its pool, its tests, and the course twin.
