@@ -132,7 +132,8 @@ pool_t *pool_ref(pool_t *pool);
 /* pool_unref - drop a reference. The last one ends the pool: it destroys
  * every idle object, in the depot and in every thread's cache, and frees
  * the pool unless guards are still out (the last of them frees it).
- * NULL is fine.
+ * NULL is fine. An extra unref ends the pool too early: every later use of
+ * it is a use-after-free.
  * Context: any thread; one atomic subtract but for the last reference,
  * which takes the lock of the thread caches and the pool's lock, and
  * waits until no other thread is inside the fast path of a release. */
@@ -142,7 +143,8 @@ void pool_unref(pool_t *pool);
  * idle in the depot.
  * Return: 0; -EINVAL for a NULL pool; -ENOSPC when more than max_size
  * objects would be in the depot (nothing is made); -ENOMEM when memory is
- * short; or the factory's error (-errno). On an error after the start,
+ * short, -EOVERFLOW when the depot could not even be addressed; or the
+ * factory's error (-errno). On an error after the start,
  * the objects made before it stay in the pool. Should other threads fill
  * the depot meanwhile, the objects that find it full are destroyed.
  * Context: takes the pool's lock; calls the factory without it. */
