@@ -520,7 +520,6 @@ static pool_guard_t get(pool_t *pool, uint64_t deadline, int give_up,
 	bool hit = false;
 
 	lock(pool);
-	pool->stats.gets++;
 	int err = take_locked(pool, deadline, give_up, &i);
 	uint64_t now = now_ns();
 
@@ -561,6 +560,7 @@ static pool_guard_t get(pool_t *pool, uint64_t deadline, int give_up,
 			vacate_locked(pool, i); /* the next waiter tries */
 		}
 	}
+	pool->stats.gets++; /* counted as it ends, with its hit or miss */
 	pool->stats.hits += hit;
 	pool->stats.misses += !hit;
 	if (err < 0) {

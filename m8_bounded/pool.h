@@ -246,7 +246,7 @@ size_t pool_len(const pool_t *pool);	       /* the spec's name: pool_available *
  * get is a miss (it made an object, or failed); a miss that hands out
  * nothing is a failure (timeouts included). */
 typedef struct pool_stats {
-	size_t gets;		    /* get calls on the pool */
+	size_t gets;		    /* get calls on the pool that have returned */
 	size_t hits;		    /* gets served by an existing object */
 	size_t misses;		    /* the other gets */
 	size_t failures;	    /* misses that handed out nothing */

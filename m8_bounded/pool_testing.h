@@ -210,11 +210,12 @@ inline void sleep_ns(uint64_t ns)
 	std::this_thread::sleep_for(std::chrono::nanoseconds(ns));
 }
 
-/* Return once @n threads wait in @pool's line: the state a fairness test
- * needs before it acts (a condition, not a guess at how long it takes). */
-inline void await_waiting(const pool_t *pool, size_t n)
+/* Return once @n gets have joined @pool's line (the waits counter, which
+ * only grows): the state a fairness test needs before it acts, a
+ * condition rather than a guess at how long a thread takes to get there. */
+inline void await_waits(const pool_t *pool, size_t n)
 {
-	while (pool_stats(pool).waiting != n)
+	while (pool_stats(pool).waits < n)
 		std::this_thread::yield();
 }
 
