@@ -903,13 +903,12 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size)
 			     s.destroyed_count == 1 ? "object was" : "objects were");
 	if (!err && too_few(&s))
 		err = append(buf, size, &len,
-			     "- Recommendation: raise max_total from %zu to %zu "
-			     "(%zu in use and %zu waiting at the peak; %zu "
-			     "timeouts, %zu of %zu gets waited)\n",
+			     "- Recommendation: raise max_total from %zu to %zu; "
+			     "gets that gave up: %zu, that waited: %zu of %zu, "
+			     "most waiting at once: %zu\n",
 			     s.max_total,
 			     s.max_total + (s.peak_waiting ? s.peak_waiting : 1),
-			     s.max_total, s.peak_waiting, s.timeouts, s.waits,
-			     s.gets);
+			     s.timeouts, s.waits, s.gets, s.peak_waiting);
 	return err ? err : len;
 }
 

@@ -321,10 +321,13 @@ double pool_stats_miss_rate(const pool_stats_t *stats);
  *	  were destroyed because the pool was full
  * when objects were destroyed for want of idle room and the peak exceeds
  * max_size, and
- *	- Recommendation: raise max_total from 10 to 13 (10 out + 3 waiting
- *	  at the peak): 2 gets timed out, 12 of 100 waited
- * when a get timed out or more than one get in ten waited (check first
- * that the objects are not held longer than they need).
+ *	- Recommendation: raise max_total from 10 to 13; gets that gave
+ *	  up: 2, that waited: 12 of 100, most waiting at once: 3
+ * when a get gave up (ETIMEDOUT, EAGAIN) or more than one get in ten
+ * waited; the figure is max_total plus the most threads that waited at
+ * once (at least one more). Check first that the objects are not held
+ * longer than they need, and that what they stand for (a database) can
+ * take more.
  * Return: the length of the whole report (not counting the NUL), as
  * snprintf: a value >= @size means @buf was too small; -EINVAL for a NULL
  * pool, or a NULL @buf with @size > 0.
