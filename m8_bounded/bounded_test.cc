@@ -349,7 +349,7 @@ TEST_F(Expiry, OldObjectIsDestroyedOnRelease)
 	build(5, ByteBuffers::clear);
 	pool_guard_t g = pool_get(pool);
 
-	sleep_ns(25 * ms);
+	sleep_ns(30 * ms);
 	pool_guard_release(&g);
 	pool_stats_t s = pool_stats(pool);
 	EXPECT_EQ(s.evicted_lifetime, 1u);
@@ -364,7 +364,7 @@ TEST_F(Expiry, OldIdleObjectIsDestroyedOnGet)
 	config.max_lifetime_ns = 20 * ms;
 	build(5);
 	ASSERT_EQ(pool_preallocate(pool, 2), 0);
-	sleep_ns(25 * ms);
+	sleep_ns(30 * ms);
 
 	POOL_GUARD(g, pool); /* both idle ones are too old */
 	ASSERT_NE(g.obj, nullptr);
@@ -393,7 +393,7 @@ TEST_F(Expiry, IdleTooLongIsDestroyedOnGet)
 	config.idle_timeout_ns = 20 * ms;
 	build(5);
 	ASSERT_EQ(pool_preallocate(pool, 1), 0);
-	sleep_ns(25 * ms);
+	sleep_ns(30 * ms);
 
 	POOL_GUARD(g, pool);
 	pool_stats_t s = pool_stats(pool);
@@ -409,7 +409,7 @@ TEST_F(Expiry, EvictSweepsExpiredIdleObjects)
 	ASSERT_EQ(pool_preallocate(pool, 2), 0);
 	pool_guard_t out = pool_get(pool); /* out: not idle, not evicted */
 
-	sleep_ns(25 * ms);
+	sleep_ns(30 * ms);
 	ASSERT_EQ(pool_preallocate(pool, 1), 0); /* fresh: stays */
 	EXPECT_EQ(pool_evict(pool), 1u);
 	pool_stats_t s = pool_stats(pool);
@@ -427,7 +427,7 @@ TEST_F(Expiry, EvictCountsLifetimeBeforeIdle)
 	config.max_lifetime_ns = 20 * ms;
 	build(5);
 	ASSERT_EQ(pool_preallocate(pool, 3), 0);
-	sleep_ns(25 * ms);
+	sleep_ns(30 * ms);
 	EXPECT_EQ(pool_evict(pool), 3u);
 	EXPECT_EQ(pool_stats(pool).evicted_lifetime, 3u);
 	EXPECT_EQ(pool_stats(pool).evicted_idle, 0u);
@@ -469,7 +469,7 @@ TEST_F(Leaks, ReportNamesTheLineThatTookTheObject)
 	int line = __LINE__ + 1;
 	pool_guard_t old = pool_get(pool);
 	pool_guard_t unnamed = pool_get_at(pool, nullptr, 7);
-	sleep_ns(25 * ms);
+	sleep_ns(30 * ms);
 	pool_guard_release(&young);
 	young = pool_get(pool); /* out again, but only just */
 
@@ -493,7 +493,7 @@ TEST_F(Leaks, ReportHasSnprintfSemantics)
 	config.leak_threshold_ns = 1;
 	build(5);
 	pool_guard_t g = pool_get(pool);
-	sleep_ns(1 * ms);
+	sleep_ns(10 * ms);
 	std::string whole = leaks(pool);
 
 	for (size_t size = 0; size <= whole.size() + 1; size++) {

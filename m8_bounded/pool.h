@@ -33,6 +33,12 @@
  *	if (query(conn.obj) == BROKEN)
  *		pool_guard_discard(&conn);	// not back into the pool
  *
+ * Time: deadlines and waits are on CLOCK_MONOTONIC. Ages, idle and out
+ * times and the average of objects out are recorded on
+ * CLOCK_MONOTONIC_COARSE, a kernel tick (1-4 ms) coarser and far cheaper
+ * to read: lifetimes, idle timeouts and leak thresholds are meant in
+ * seconds or minutes, and are kept to within a tick.
+ *
  * Threads: as milestone 6. A mutex guards the pool's state; each waiter
  * sleeps on its own condition variable. The factory, reset, validate and
  * destroy callbacks never run while the lock is held, and must be safe to
@@ -155,7 +161,8 @@ int pool_preallocate(pool_t *pool, size_t count);
 pool_guard_t pool_get_until_at(pool_t *pool, const struct timespec *deadline,
 			       const char *file, int line);
 
-/* pool_get_at - pool_get_until_at with a deadline max_wait_ns from now.
+/* pool_get_at - pool_get_until_at with a deadline max_wait_ns after the
+ * get joins the line (a get that need not wait reads no clock for it).
  * Return: as pool_get_until_at (ETIMEDOUT after max_wait_ns).
  * Context: as pool_get_until_at. */
 pool_guard_t pool_get_at(pool_t *pool, const char *file, int line);

@@ -204,7 +204,9 @@ inline struct timespec deadline_in(uint64_t ns)
 	return ts;
 }
 
-/* Sleep for @ns: only where time is the contract (lifetimes, timeouts). */
+/* Sleep for @ns: only where time is the contract (lifetimes, timeouts).
+ * The pool records ages on CLOCK_MONOTONIC_COARSE, whose tick is up to
+ * 4 ms: sleep 10 ms past the time under test. */
 inline void sleep_ns(uint64_t ns)
 {
 	std::this_thread::sleep_for(std::chrono::nanoseconds(ns));

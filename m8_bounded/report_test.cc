@@ -318,7 +318,7 @@ TEST_F(Report, HealthLines)
 	pool_guard_t stale = b;
 	pool_guard_discard(&b);
 	pool_guard_release(&stale);
-	m8_test::sleep_ns(1000000);
+	m8_test::sleep_ns(10000000); /* past the 1 ns threshold by ticks of the coarse clock */
 
 	std::string text = report(pool);
 	EXPECT_NE(text.find("- Total: 1 of 3\n"), std::string::npos) << text;

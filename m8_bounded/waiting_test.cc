@@ -287,7 +287,7 @@ TEST_F(Waiting, OldObjectIsNotHandedOver)
 		got = g.obj;
 	});
 	await_waits(pool, 1);
-	m8_test::sleep_ns(25 * ms); /* the lifetime is the contract */
+	m8_test::sleep_ns(30 * ms); /* the lifetime is the contract */
 	pool_guard_release(&held);
 	waiter.join();
 
