@@ -836,25 +836,36 @@ double pool_stats_miss_rate(const pool_stats_t *stats)
 	return stats ? ratio((double)stats->misses, (double)stats->gets) : 0.0;
 }
 
-/* Append to a report being written with snprintf semantics: format at
- * @buf + *@len, or only measure once @buf is full; add the length to
- * *@len.
- * Return: 0; -EOVERFLOW when the format fails or the report passes
- * INT_MAX bytes. */
-__attribute__((format(printf, 4, 5))) static int
-append(char *buf, size_t size, int *len, const char *fmt, ...)
+/* A report being written with snprintf semantics. */
+struct report {
+	char *buf;   /* where; NULL when only measuring */
+	size_t size; /* bytes at buf */
+	size_t len;  /* the length of the whole report so far */
+	bool failed; /* a format failed (cannot happen with ours) */
+};
+
+/* Append to @r: format at buf + len, or only measure once buf is full. */
+__attribute__((format(printf, 2, 3))) static void
+append(struct report *r, const char *fmt, ...)
 {
-	size_t done = (size_t)*len < size ? (size_t)*len : size;
+	size_t done = r->len < r->size ? r->len : r->size;
 	va_list ap;
 
 	va_start(ap, fmt);
-	int more = vsnprintf(buf ? buf + done : NULL, size - done, fmt, ap);
+	int more = vsnprintf(r->buf ? r->buf + done : NULL, r->size - done, fmt, ap);
 
 	va_end(ap);
-	if (more < 0 || more > INT_MAX - *len)
-		return -EOVERFLOW;
-	*len += more;
-	return 0;
+	if (more < 0)
+		r->failed = true;
+	else
+		r->len += (size_t)more;
+}
+
+/* Return: the length of report @r; -EOVERFLOW when it failed or is longer
+ * than an int holds. */
+static int finish(const struct report *r)
+{
+	return r->failed || r->len > INT_MAX ? -EOVERFLOW : (int)r->len;
 }
 
 /* The pool keeps fewer objects than its load needs: returned objects were
@@ -885,91 +896,79 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size)
 		return -EINVAL;
 	pool_stats_t s = pool_stats(pool);
 	double hit = 100.0 * pool_stats_hit_rate(&s);
-	int len = 0;
-	int err = append(buf, size, &len,
-			 "Pool Statistics:\n"
-			 "- Total gets: %zu\n"
-			 "- Hits: %zu (%.1f%%)\n"
-			 "- Misses: %zu (%.1f%%)\n"
-			 "- Hit rate: %.1f%%\n"
-			 "- Created: %zu\n"
-			 "- Destroyed (pool full): %zu\n"
-			 "- Failed gets: %zu\n"
-			 "- Peak allocated: %zu\n"
-			 "- Current allocated: %zu\n"
-			 "- Available: %zu\n"
-			 "- Avg allocated: %.1f\n",
-			 s.gets, s.hits, hit, s.misses,
-			 100.0 * pool_stats_miss_rate(&s), hit, s.created_count,
-			 s.destroyed_count, s.failures, s.peak_allocated,
-			 s.allocated, s.available, s.avg_allocated);
+	struct report r = { .buf = buf, .size = size };
 
-	if (!err && s.max_total)
-		err = append(buf, size, &len, "- Total: %zu of %zu\n", s.total,
-			     s.max_total);
-	else if (!err)
-		err = append(buf, size, &len, "- Total: %zu\n", s.total);
-	if (!err)
-		err = append(buf, size, &len,
-			     "- Waits: %zu (avg %.1f ms, max %.1f ms)\n"
-			     "- Timeouts: %zu\n"
-			     "- Waiting: %zu (peak %zu)\n"
-			     "- Validation failures: %zu\n"
-			     "- Discarded: %zu\n"
-			     "- Evicted: %zu (lifetime), %zu (idle)\n"
-			     "- Suspected leaks: %zu\n"
-			     "- Bad releases: %zu\n",
-			     s.waits, ratio(ms(s.wait_ns_total), (double)s.waits),
-			     ms(s.wait_ns_max), s.timeouts, s.waiting,
-			     s.peak_waiting, s.validation_failures, s.discarded,
-			     s.evicted_lifetime, s.evicted_idle, s.suspected_leaks,
-			     s.bad_releases);
-	if (!err && too_small(&s))
-		err = append(buf, size, &len,
-			     "- Recommendation: raise max_size from %zu to %zu "
-			     "(the peak); %zu %s destroyed because the pool "
-			     "was full\n",
-			     s.max_size, s.peak_allocated, s.destroyed_count,
-			     s.destroyed_count == 1 ? "object was" : "objects were");
-	if (!err && too_few(&s))
-		err = append(buf, size, &len,
-			     "- Recommendation: raise max_total from %zu to %zu; "
-			     "gets that gave up: %zu, that waited: %zu of %zu, "
-			     "most waiting at once: %zu\n",
-			     s.max_total,
-			     s.max_total + (s.peak_waiting ? s.peak_waiting : 1),
-			     s.timeouts, s.waits, s.gets, s.peak_waiting);
-	return err ? err : len;
+	append(&r,
+	       "Pool Statistics:\n"
+	       "- Total gets: %zu\n"
+	       "- Hits: %zu (%.1f%%)\n"
+	       "- Misses: %zu (%.1f%%)\n"
+	       "- Hit rate: %.1f%%\n"
+	       "- Created: %zu\n"
+	       "- Destroyed (pool full): %zu\n"
+	       "- Failed gets: %zu\n"
+	       "- Peak allocated: %zu\n"
+	       "- Current allocated: %zu\n"
+	       "- Available: %zu\n"
+	       "- Avg allocated: %.1f\n",
+	       s.gets, s.hits, hit, s.misses, 100.0 * pool_stats_miss_rate(&s),
+	       hit, s.created_count, s.destroyed_count, s.failures,
+	       s.peak_allocated, s.allocated, s.available, s.avg_allocated);
+	if (s.max_total)
+		append(&r, "- Total: %zu of %zu\n", s.total, s.max_total);
+	else
+		append(&r, "- Total: %zu\n", s.total);
+	append(&r,
+	       "- Waits: %zu (avg %.1f ms, max %.1f ms)\n"
+	       "- Timeouts: %zu\n"
+	       "- Waiting: %zu (peak %zu)\n"
+	       "- Validation failures: %zu\n"
+	       "- Discarded: %zu\n"
+	       "- Evicted: %zu (lifetime), %zu (idle)\n"
+	       "- Suspected leaks: %zu\n"
+	       "- Bad releases: %zu\n",
+	       s.waits, ratio(ms(s.wait_ns_total), (double)s.waits),
+	       ms(s.wait_ns_max), s.timeouts, s.waiting, s.peak_waiting,
+	       s.validation_failures, s.discarded, s.evicted_lifetime,
+	       s.evicted_idle, s.suspected_leaks, s.bad_releases);
+	if (too_small(&s))
+		append(&r,
+		       "- Recommendation: raise max_size from %zu to %zu (the "
+		       "peak); %zu %s destroyed because the pool was full\n",
+		       s.max_size, s.peak_allocated, s.destroyed_count,
+		       s.destroyed_count == 1 ? "object was" : "objects were");
+	if (too_few(&s))
+		append(&r,
+		       "- Recommendation: raise max_total from %zu to %zu; gets "
+		       "that gave up: %zu, that waited: %zu of %zu, most waiting "
+		       "at once: %zu\n",
+		       s.max_total, s.max_total + (s.peak_waiting ? s.peak_waiting : 1),
+		       s.timeouts, s.waits, s.gets, s.peak_waiting);
+	return finish(&r);
 }
 
 int pool_leaks_report(const pool_t *pool, char *buf, size_t size)
 {
 	if (!pool || (!buf && size > 0))
 		return -EINVAL;
-	int len = 0;
+	struct report r = { .buf = buf, .size = size };
 
 	if (!pool->leak_threshold_ns) {
-		int err = append(buf, size, &len,
-				 "Suspected leaks: not tracked "
-				 "(leak_threshold_ns is 0)\n");
-
-		return err ? err : len;
+		append(&r, "Suspected leaks: not tracked (leak_threshold_ns is 0)\n");
+		return finish(&r);
 	}
 	lock(pool);
 	uint64_t now = stamp_ns();
-	int err = append(buf, size, &len,
-			 "Suspected leaks (out longer than %.1f ms): %zu\n",
-			 ms(pool->leak_threshold_ns), leaks_locked(pool, now));
 
-	for (size_t i = 0; !err && i < pool->nslots; i++) {
+	append(&r, "Suspected leaks (out longer than %.1f ms): %zu\n",
+	       ms(pool->leak_threshold_ns), leaks_locked(pool, now));
+	for (size_t i = 0; i < pool->nslots; i++) {
 		const struct slot *sl = &pool->slots[i];
 
 		if (leaking(pool, sl, now))
-			err = append(buf, size, &len,
-				     "- %p out for %.1f ms, taken at %s:%d\n",
-				     sl->obj, ms(now - sl->since_ns), sl->file,
-				     sl->line);
+			append(&r, "- %p out for %.1f ms, taken at %s:%d\n", sl->obj,
+			       ms(now - sl->since_ns), sl->file, sl->line);
 	}
 	unlock(pool);
-	return err ? err : len;
+	return finish(&r);
 }

@@ -59,6 +59,26 @@ TEST_F(Waiting, ReleaseWakesTheWaiterWithThatObject)
 	EXPECT_STREQ(broken_at_rest(s), "");
 }
 
+/* A max_wait_ns past the end of time: no deadline. */
+TEST_F(Waiting, EndlessMaxWait)
+{
+	config.max_total = 1;
+	config.max_wait_ns = UINT64_MAX;
+	build(0);
+	pool_guard_t held = pool_get(pool);
+	void *obj = held.obj;
+	void *got = nullptr;
+
+	std::thread waiter([&] {
+		POOL_GUARD(g, pool);
+		got = g.obj;
+	});
+	await_waits(pool, 1);
+	pool_guard_release(&held);
+	waiter.join();
+	EXPECT_EQ(got, obj);
+}
+
 TEST_F(Waiting, FirstComeFirstServed)
 {
 	config.max_total = 1;
@@ -334,9 +354,9 @@ TEST_F(Waiting, DeadlinePassesWhileTheWaiterSleeps)
 	EXPECT_STREQ(broken_at_rest(pool_stats(pool)), "");
 }
 
-/* Four waiters give up in the order 0, 2, 3, 1: each leaves the line
- * from another place (the head with others behind, the middle, the tail,
- * the only one), and the line still works after. */
+/* Four waiters give up in the order 2, 0, 3, 1: each leaves the line
+ * from another place (the third of four, the head with others behind,
+ * the tail, the only one), and the line still works after. */
 TEST_F(Waiting, WaitersLeaveTheLineFromAnyPlace)
 {
 	config.max_total = 1;
@@ -344,7 +364,7 @@ TEST_F(Waiting, WaitersLeaveTheLineFromAnyPlace)
 	pool_guard_t held = pool_get(pool);
 	/* Far enough apart that the order they pass is the order they end
 	 * (the assertions hold in any order). */
-	const uint64_t deadlines[] = { 50 * ms, 200 * ms, 100 * ms, 150 * ms };
+	const uint64_t deadlines[] = { 100 * ms, 200 * ms, 50 * ms, 150 * ms };
 	int errs[4] = {};
 	std::vector<std::thread> threads;
 
