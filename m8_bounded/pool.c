@@ -648,6 +648,18 @@ pool_guard_t pool_try_get_at(pool_t *pool, const char *file, int line)
 	return get(pool, &p, file, line);
 }
 
+/* Whether @loan is a loan of @pool as it lent it: its slot is out, with
+ * that generation and that object. A stale copy of a released guard fails
+ * on the state or the generation (the slot is idle, or lent again), a
+ * guard of another pool or garbage on any of the three.
+ * Context: the lock is held. */
+static bool is_loan_locked(const pool_t *pool, const pool_guard_t *loan)
+{
+	const struct slot *sl = loan->slot < pool->nslots ? &pool->slots[loan->slot] : NULL;
+
+	return sl && sl->state == SLOT_OUT && sl->gen == loan->gen && sl->obj == loan->obj;
+}
+
 /* Empty *@guard and end its loan: the slot becomes BUSY, the object no
  * longer out. A guard that is not a loan of its pool as lent (stale,
  * foreign, garbage) is counted and changes nothing else.
@@ -665,9 +677,7 @@ static pool_t *end_loan(pool_guard_t *guard, pool_guard_t *loan, uint64_t *now)
 	if (!pool || !loan->obj)
 		return NULL;
 	lock(pool);
-	struct slot *sl = loan->slot < pool->nslots ? &pool->slots[loan->slot] : NULL;
-
-	if (!sl || sl->state != SLOT_OUT || sl->gen != loan->gen || sl->obj != loan->obj) {
+	if (!is_loan_locked(pool, loan)) {
 		pool->stats.bad_releases++;
 		unlock(pool);
 		return NULL;
@@ -675,7 +685,7 @@ static pool_t *end_loan(pool_guard_t *guard, pool_guard_t *loan, uint64_t *now)
 	*now = stamp_ns();
 	account_locked(pool, *now);
 	pool->stats.allocated--;
-	sl->state = SLOT_BUSY;
+	pool->slots[loan->slot].state = SLOT_BUSY;
 	return pool;
 }
 

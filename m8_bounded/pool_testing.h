@@ -214,11 +214,21 @@ inline void sleep_ns(uint64_t ns)
 
 /* Return once @n gets have joined @pool's line (the waits counter, which
  * only grows): the state a fairness test needs before it acts, a
- * condition rather than a guess at how long a thread takes to get there. */
+ * condition rather than a guess at how long a thread takes to get there.
+ * After 2 s it gives up with a failure that says so (a pool whose gets
+ * never wait, such as the starter before wait_locked is written). */
 inline void await_waits(const pool_t *pool, size_t n)
 {
-	while (pool_stats(pool).waits < n)
+	uint64_t give_up = mono_ns() + 2000000000u;
+
+	while (pool_stats(pool).waits < n) {
+		if (mono_ns() > give_up) {
+			ADD_FAILURE() << "waited 2 s for " << n << " gets to wait in line; "
+				      << pool_stats(pool).waits << " did";
+			return;
+		}
 		std::this_thread::yield();
+	}
 }
 
 /* A one-shot latch (C++20's std::latch): count_down() @count times
