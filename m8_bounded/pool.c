@@ -4,6 +4,7 @@
 
 #include "m8_bounded/pool.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 
 #include "common/mem.h"
+#include "common/mutex.h"
 #include "common/refcount.h"
 
 #define NO_SLOT SIZE_MAX
@@ -54,7 +56,7 @@ struct waiter {
 
 struct pool {
 	refcount_atomic_t ref;	/* pool_build/pool_ref holders + guards out */
-	pthread_mutex_t lock;	/* guards every field down to stats */
+	mutex_t lock;		/* guards every field down to stats */
 	struct slot *slots;	/* nslots places; the array grows */
 	size_t nslots;
 	size_t idle;		/* top of the idle stack (last in, first out) */
@@ -81,8 +83,8 @@ struct pool {
 
 static const pool_guard_t empty_guard = { NULL, NULL, 0, 0 };
 
-/* A pthread call that fails here means memory corruption or a programming
- * error: stop rather than corrupt the pool. */
+/* A condition variable call that fails means memory corruption or a
+ * programming error: stop rather than corrupt the pool. */
 static void check(int err, const char *what)
 {
 	if (err) {
@@ -92,17 +94,16 @@ static void check(int err, const char *what)
 }
 
 /* The lock protects the pool's value, not its identity: it may be taken
- * through a const pointer. */
+ * through a const pointer. A lock or unlock that fails aborts, and in
+ * debug builds so does a relock by the holder (common/mutex.h). */
 static void lock(const pool_t *pool)
 {
-	check(pthread_mutex_lock((pthread_mutex_t *)&pool->lock),
-	      "pthread_mutex_lock");
+	mutex_lock((mutex_t *)&pool->lock);
 }
 
 static void unlock(const pool_t *pool)
 {
-	check(pthread_mutex_unlock((pthread_mutex_t *)&pool->lock),
-	      "pthread_mutex_unlock");
+	mutex_unlock((mutex_t *)&pool->lock);
 }
 
 /* Nanoseconds on @clock. */
@@ -161,7 +162,13 @@ pool_t *pool_build(const pool_config_t *config)
 		.idle_timeout_ns = config->idle_timeout_ns,
 		.leak_threshold_ns = config->leak_threshold_ns,
 	};
-	check(pthread_mutex_init(&pool->lock, NULL), "pthread_mutex_init");
+	int err = mutex_init(&pool->lock);
+
+	if (err) {
+		mem_free(pool);
+		errno = -err;
+		return NULL;
+	}
 	check(pthread_condattr_init(&pool->condattr), "pthread_condattr_init");
 	check(pthread_condattr_setclock(&pool->condattr, CLOCK_MONOTONIC),
 	      "pthread_condattr_setclock");
@@ -179,6 +186,7 @@ pool_t *pool_ref(pool_t *pool)
 
 static void destroy(pool_t *pool, void *obj)
 {
+	assert(!mutex_held(&pool->lock) && "destroy runs without the pool's lock");
 	if (pool->destroy)
 		pool->destroy(obj, pool->ctx);
 }
@@ -189,11 +197,14 @@ void pool_unref(pool_t *pool)
 		return;
 	/* The last reference: no guard is out, nobody waits, no other
 	 * thread can reach the pool any more. */
+	assert(!mutex_held(&pool->lock) &&
+	       "the last reference is dropped with the lock held: unlock first");
+	assert(pool->stats.allocated == 0 && !pool->head);
 	for (size_t i = pool->idle; i != NO_SLOT; i = pool->slots[i].next)
 		destroy(pool, pool->slots[i].obj);
 	mem_free(pool->slots);
 	pthread_condattr_destroy(&pool->condattr);
-	pthread_mutex_destroy(&pool->lock);
+	mutex_destroy(&pool->lock);
 	mem_free(pool);
 }
 
@@ -202,6 +213,7 @@ void pool_unref(pool_t *pool)
  * Context: the lock is not held. */
 static void *create(pool_t *pool)
 {
+	assert(!mutex_held(&pool->lock) && "the factory runs without the pool's lock");
 	int saved = errno;
 
 	errno = 0;
@@ -219,6 +231,7 @@ static void *create(pool_t *pool)
  * Context: the lock is held. */
 static int grow_locked(pool_t *pool)
 {
+	assert(mutex_held(&pool->lock));
 	size_t n = pool->nslots;
 	/* n slots fit in memory, so 2n + 8 cannot wrap. */
 	size_t want = 2 * n + 8;
@@ -244,6 +257,7 @@ static int grow_locked(pool_t *pool)
  * Context: the lock is held. */
 static size_t claim_locked(pool_t *pool, int *err)
 {
+	assert(mutex_held(&pool->lock));
 	pool_stats_t *s = &pool->stats;
 
 	*err = s->max_total && s->total >= s->max_total ? -EAGAIN : 0;
@@ -264,6 +278,7 @@ static size_t claim_locked(pool_t *pool, int *err)
  * Context: the lock is held. */
 static bool grant_locked(pool_t *pool, size_t i)
 {
+	assert(mutex_held(&pool->lock));
 	struct waiter *w = pool->head;
 
 	if (!w)
@@ -283,6 +298,7 @@ static bool grant_locked(pool_t *pool, size_t i)
  * Context: the lock is held. */
 static void vacate_locked(pool_t *pool, size_t i)
 {
+	assert(mutex_held(&pool->lock));
 	struct slot *sl = &pool->slots[i];
 
 	sl->obj = NULL;
@@ -301,6 +317,7 @@ static void vacate_locked(pool_t *pool, size_t i)
  * Context: the lock is held. */
 static bool shelve_locked(pool_t *pool, size_t i, uint64_t now)
 {
+	assert(mutex_held(&pool->lock));
 	struct slot *sl = &pool->slots[i];
 
 	sl->since_ns = now; /* a handed-over object was idle for no time */
@@ -320,6 +337,7 @@ static bool shelve_locked(pool_t *pool, size_t i, uint64_t now)
  * Context: the lock is held. */
 static size_t pop_idle_locked(pool_t *pool)
 {
+	assert(mutex_held(&pool->lock));
 	size_t i = pool->idle;
 
 	if (i != NO_SLOT) {
@@ -342,6 +360,7 @@ static bool too_old(const pool_t *pool, const struct slot *sl, uint64_t now)
  * Context: the lock is held. */
 static size_t *expired_locked(pool_t *pool, const struct slot *sl, uint64_t now)
 {
+	assert(mutex_held(&pool->lock));
 	if (too_old(pool, sl, now))
 		return &pool->stats.evicted_lifetime;
 	if (pool->idle_timeout_ns && now - sl->since_ns >= pool->idle_timeout_ns)
@@ -365,6 +384,7 @@ static void retire(pool_t *pool, size_t i, void *obj, size_t *counter)
  * changes). Context: the lock is held. */
 static void account_locked(pool_t *pool, uint64_t now)
 {
+	assert(mutex_held(&pool->lock));
 	pool->allocated_area +=
 		(double)pool->stats.allocated * (double)(now - pool->changed_ns);
 	pool->changed_ns = now;
@@ -419,6 +439,7 @@ int pool_preallocate(pool_t *pool, size_t count)
  * Context: the lock is held. */
 static void leave_line_locked(pool_t *pool, struct waiter *w)
 {
+	assert(mutex_held(&pool->lock));
 	struct waiter *prev = NULL;
 
 	while (prev ? prev->next != w : pool->head != w)
@@ -450,6 +471,7 @@ struct patience {
  * Context: the lock is held; released while asleep. */
 static int wait_locked(pool_t *pool, const struct patience *p, size_t *slot)
 {
+	assert(mutex_held(&pool->lock));
 	pool_stats_t *s = &pool->stats;
 	uint64_t start = now_ns();
 	uint64_t deadline = p->until;
@@ -478,11 +500,8 @@ static int wait_locked(pool_t *pool, const struct patience *p, size_t *slot)
 	/* A grant sets w.slot under the lock, before it signals: checking
 	 * it under the lock before each sleep loses no wakeup. */
 	while (w.slot == NO_SLOT && err != ETIMEDOUT) {
-		err = deadline == FOREVER
-			      ? pthread_cond_wait(&w.wake, &pool->lock)
-			      : pthread_cond_timedwait(&w.wake, &pool->lock, &ts);
-		if (err != ETIMEDOUT)
-			check(err, "pthread_cond_wait");
+		err = mutex_cond_wait(&pool->lock, &w.wake,
+				      deadline == FOREVER ? NULL : &ts);
 	}
 	if (w.slot == NO_SLOT) {
 		leave_line_locked(pool, &w);
@@ -505,6 +524,7 @@ static int wait_locked(pool_t *pool, const struct patience *p, size_t *slot)
  * Context: the lock is held; released while asleep. */
 static int take_locked(pool_t *pool, const struct patience *p, size_t *slot)
 {
+	assert(mutex_held(&pool->lock));
 	/* Idle objects and free places exist only while nobody waits:
 	 * releases and destroys hand them to waiters first. */
 	if (!pool->head) {
@@ -526,6 +546,7 @@ static int take_locked(pool_t *pool, const struct patience *p, size_t *slot)
 static uint64_t lend_locked(pool_t *pool, size_t i, uint64_t now,
 			    const char *file, int line)
 {
+	assert(mutex_held(&pool->lock));
 	struct slot *sl = &pool->slots[i];
 	pool_stats_t *s = &pool->stats;
 
@@ -561,6 +582,7 @@ static pool_guard_t get(pool_t *pool, const struct patience *p,
 		if (hit)
 			break;
 		unlock(pool);
+		assert(!mutex_held(&pool->lock) && "validate runs without the pool's lock");
 		hit = !expired && pool->validate(obj, pool->ctx);
 		if (!hit)
 			destroy(pool, obj);
@@ -655,6 +677,7 @@ pool_guard_t pool_try_get_at(pool_t *pool, const char *file, int line)
  * Context: the lock is held. */
 static bool is_loan_locked(const pool_t *pool, const pool_guard_t *loan)
 {
+	assert(mutex_held(&pool->lock));
 	const struct slot *sl = loan->slot < pool->nslots ? &pool->slots[loan->slot] : NULL;
 
 	return sl && sl->state == SLOT_OUT && sl->gen == loan->gen && sl->obj == loan->obj;
@@ -702,6 +725,7 @@ void pool_guard_release(pool_guard_t *guard)
 
 	if (!old && pool->reset) {
 		unlock(pool);
+		assert(!mutex_held(&pool->lock) && "reset runs without the pool's lock");
 		pool->reset(loan.obj, pool->ctx);
 		lock(pool);
 	}
@@ -784,6 +808,7 @@ static bool leaking(const pool_t *pool, const struct slot *sl, uint64_t now)
  * Context: the lock is held. */
 static size_t leaks_locked(const pool_t *pool, uint64_t now)
 {
+	assert(mutex_held(&pool->lock));
 	size_t n = 0;
 
 	for (size_t i = 0; i < pool->nslots; i++)

@@ -53,6 +53,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "common/must_check.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -120,6 +122,7 @@ typedef struct pool_guard {
  * temporary); the caller holds the pool's one reference.
  * Return: the pool, or NULL with errno EINVAL (no config, or no factory)
  * or ENOMEM. */
+OBJPOOL_MUST_CHECK
 pool_t *pool_build(const pool_config_t *config);
 
 /* pool_ref - take another reference to @pool, for example for a thread.
@@ -141,6 +144,7 @@ void pool_unref(pool_t *pool);
  * memory is short; or the factory's error (-errno). On an error after the
  * start, the objects made before it stay in the pool.
  * Context: takes the lock; calls the factory without it. */
+OBJPOOL_MUST_CHECK
 int pool_preallocate(pool_t *pool, size_t count);
 
 /* pool_get_until_at - take an object: an idle one (validated, when the
@@ -158,6 +162,7 @@ int pool_preallocate(pool_t *pool, size_t count);
  * out nothing).
  * Context: takes the lock; sleeps without it; calls the factory, validate
  * and destroy without it. */
+OBJPOOL_MUST_CHECK
 pool_guard_t pool_get_until_at(pool_t *pool, const struct timespec *deadline,
 			       const char *file, int line);
 
@@ -165,11 +170,13 @@ pool_guard_t pool_get_until_at(pool_t *pool, const struct timespec *deadline,
  * get joins the line (a get that need not wait reads no clock for it).
  * Return: as pool_get_until_at (ETIMEDOUT after max_wait_ns).
  * Context: as pool_get_until_at. */
+OBJPOOL_MUST_CHECK
 pool_guard_t pool_get_at(pool_t *pool, const char *file, int line);
 
 /* pool_try_get_at - pool_get_until_at without waiting.
  * Return: as pool_get_until_at, with errno EAGAIN where it would wait.
  * Context: as pool_get_until_at, never sleeps (the callbacks may). */
+OBJPOOL_MUST_CHECK
 pool_guard_t pool_try_get_at(pool_t *pool, const char *file, int line);
 
 /* pool_get, pool_try_get, pool_get_until: the calls to write; they record
@@ -204,6 +211,7 @@ void pool_guard_discard(pool_guard_t *guard);
  * Return: the object; NULL for an empty guard, NULL, or a bad guard (as
  * for pool_guard_release: counted, nothing else changes).
  * Context: any thread; takes the lock. */
+OBJPOOL_MUST_CHECK
 void *pool_guard_take(pool_guard_t *guard);
 
 /* POOL_GUARD - declare guard @name = pool_get(@pool), released when @name

@@ -1,17 +1,18 @@
 /* Helpers shared by the milestone 8 tests (C++, test-only): a fixture
  * with a pool of counted byte buffers, guards by the handful, the
- * invariants every statistics snapshot must satisfy, and a latch to line
- * threads up without sleeping. */
+ * invariants every statistics snapshot must satisfy, deadlines and a wait
+ * for waiters; and from common/test_threads.h, a latch to line threads up
+ * without sleeping and the watchdog that fails a hung test within
+ * seconds. */
 #ifndef OBJPOOL_M8_BOUNDED_POOL_TESTING_H
 #define OBJPOOL_M8_BOUNDED_POOL_TESTING_H
 
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <ctime>
 #include <cstddef>
+#include <ctime>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -19,6 +20,7 @@
 
 #include "common/mem_testing.h"
 #include "common/test_buffers.h"
+#include "common/test_threads.h"
 #include "m8_bounded/pool.h"
 
 namespace m8_test {
@@ -26,6 +28,8 @@ namespace m8_test {
 using objpool_test::ByteBuffers;
 using objpool_test::Bytes;
 using objpool_test::bytes;
+using objpool_test::Latch;
+using objpool_test::run_threads;
 
 /* One pool per test, built by the test with build(); at the end the
  * fixture drops its reference, and then every buffer the factory made must
@@ -173,17 +177,6 @@ inline const char *broken_at_rest(const pool_stats_t &s)
 	return "";
 }
 
-/* Run fn(0) .. fn(@n - 1), each on its own thread, and join them all. */
-template <typename Fn> void run_threads(int n, Fn fn)
-{
-	std::vector<std::thread> threads;
-
-	for (int i = 0; i < n; i++)
-		threads.emplace_back(fn, i);
-	for (std::thread &t : threads)
-		t.join();
-}
-
 /* Nanoseconds on CLOCK_MONOTONIC, the pool's clock. */
 inline uint64_t mono_ns()
 {
@@ -230,39 +223,6 @@ inline void await_waits(const pool_t *pool, size_t n)
 		std::this_thread::yield();
 	}
 }
-
-/* A one-shot latch (C++20's std::latch): count_down() @count times
- * releases every wait(). */
-class Latch {
-      public:
-	explicit Latch(int count) : count_(count) {}
-
-	void count_down()
-	{
-		std::lock_guard<std::mutex> hold(mu_);
-
-		if (--count_ == 0)
-			cv_.notify_all();
-	}
-
-	void wait()
-	{
-		std::unique_lock<std::mutex> hold(mu_);
-
-		cv_.wait(hold, [this] { return count_ <= 0; });
-	}
-
-	void arrive_and_wait()
-	{
-		count_down();
-		wait();
-	}
-
-      private:
-	std::mutex mu_;
-	std::condition_variable cv_;
-	int count_; /* arrivals still expected */
-};
 
 } // namespace m8_test
 

@@ -107,7 +107,7 @@ def _starter(labels, twins):
         for label in labels
     ]
 
-def objpool_milestone(deps, tests, test_deps = [], support = []):
+def objpool_milestone(deps, tests, test_deps = [], support = [], visibility = []):
     """Declares one milestone: its pool, its tests, and the course twin.
 
     Targets:
@@ -134,6 +134,8 @@ def objpool_milestone(deps, tests, test_deps = [], support = []):
         libraries are named here as ":name").
       support: test-only libraries over :pool, each a dict(name, srcs,
         hdrs, deps, cxx = True for C++ test code, C otherwise).
+      visibility: packages beyond //bench that build on :pool (a
+        subpackage that pools real resources).
     """
     twins = ["pool"] + [s["name"] for s in support]
     objpool_c_library(
@@ -142,7 +144,7 @@ def objpool_milestone(deps, tests, test_deps = [], support = []):
         hdrs = ["pool.h"],
         # This package (always) and the benchmark, which links every
         # milestone.
-        visibility = ["//bench:__pkg__"],
+        visibility = ["//bench:__pkg__"] + visibility,
         deps = deps,
     )
     objpool_c_library(

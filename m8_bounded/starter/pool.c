@@ -5,14 +5,10 @@
  *
  * Given: the slots (one per object in existence, never more than
  * max_total in use), the idle and free lists, claiming and vacating
- * places, validation, lifetimes, eviction, the leak report, the
- * statistics. Yours: the line of waiters and the guard check.
- *   - grant_locked: the longest waiter gets a returned object or a freed
- *     place (first come, first served);
- *   - wait_locked: join the line and sleep until granted or the deadline
- *     (leave_line_locked, given, takes a waiter who gives up out of it);
- *   - is_loan_locked: tell a guard the pool lent out from a stale copy,
- *     another pool's guard, or garbage.
+ * places, validation, lifetimes, eviction, the reports, the statistics.
+ * Yours: the line of waiters (grant_locked, wait_locked) and the check
+ * that tells a guard the pool lent out from a stale copy, a guard of
+ * another pool or garbage (is_loan_locked).
  */
 /* clock_gettime, pthread_condattr_setclock: POSIX, not C11;
  * CLOCK_MONOTONIC_COARSE: Linux. */
@@ -20,6 +16,7 @@
 
 #include "m8_bounded/pool.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -32,6 +29,7 @@
 #include <time.h>
 
 #include "common/mem.h"
+#include "common/mutex.h"
 #include "common/refcount.h"
 #include "common/unimplemented.h"
 
@@ -71,7 +69,7 @@ struct waiter {
 
 struct pool {
 	refcount_atomic_t ref;	/* pool_build/pool_ref holders + guards out */
-	pthread_mutex_t lock;	/* guards every field down to stats */
+	mutex_t lock;		/* guards every field down to stats */
 	struct slot *slots;	/* nslots places; the array grows */
 	size_t nslots;
 	size_t idle;		/* top of the idle stack (last in, first out) */
@@ -98,8 +96,8 @@ struct pool {
 
 static const pool_guard_t empty_guard = { NULL, NULL, 0, 0 };
 
-/* A pthread call that fails here means memory corruption or a programming
- * error: stop rather than corrupt the pool. */
+/* A condition variable call that fails means memory corruption or a
+ * programming error: stop rather than corrupt the pool. */
 static void check(int err, const char *what)
 {
 	if (err) {
@@ -109,17 +107,16 @@ static void check(int err, const char *what)
 }
 
 /* The lock protects the pool's value, not its identity: it may be taken
- * through a const pointer. */
+ * through a const pointer. A lock or unlock that fails aborts, and in
+ * debug builds so does a relock by the holder (common/mutex.h). */
 static void lock(const pool_t *pool)
 {
-	check(pthread_mutex_lock((pthread_mutex_t *)&pool->lock),
-	      "pthread_mutex_lock");
+	mutex_lock((mutex_t *)&pool->lock);
 }
 
 static void unlock(const pool_t *pool)
 {
-	check(pthread_mutex_unlock((pthread_mutex_t *)&pool->lock),
-	      "pthread_mutex_unlock");
+	mutex_unlock((mutex_t *)&pool->lock);
 }
 
 /* Nanoseconds on @clock. */
@@ -178,7 +175,13 @@ pool_t *pool_build(const pool_config_t *config)
 		.idle_timeout_ns = config->idle_timeout_ns,
 		.leak_threshold_ns = config->leak_threshold_ns,
 	};
-	check(pthread_mutex_init(&pool->lock, NULL), "pthread_mutex_init");
+	int err = mutex_init(&pool->lock);
+
+	if (err) {
+		mem_free(pool);
+		errno = -err;
+		return NULL;
+	}
 	check(pthread_condattr_init(&pool->condattr), "pthread_condattr_init");
 	check(pthread_condattr_setclock(&pool->condattr, CLOCK_MONOTONIC),
 	      "pthread_condattr_setclock");
@@ -196,6 +199,7 @@ pool_t *pool_ref(pool_t *pool)
 
 static void destroy(pool_t *pool, void *obj)
 {
+	assert(!mutex_held(&pool->lock) && "destroy runs without the pool's lock");
 	if (pool->destroy)
 		pool->destroy(obj, pool->ctx);
 }
@@ -206,11 +210,14 @@ void pool_unref(pool_t *pool)
 		return;
 	/* The last reference: no guard is out, nobody waits, no other
 	 * thread can reach the pool any more. */
+	assert(!mutex_held(&pool->lock) &&
+	       "the last reference is dropped with the lock held: unlock first");
+	assert(pool->stats.allocated == 0 && !pool->head);
 	for (size_t i = pool->idle; i != NO_SLOT; i = pool->slots[i].next)
 		destroy(pool, pool->slots[i].obj);
 	mem_free(pool->slots);
 	pthread_condattr_destroy(&pool->condattr);
-	pthread_mutex_destroy(&pool->lock);
+	mutex_destroy(&pool->lock);
 	mem_free(pool);
 }
 
@@ -219,6 +226,7 @@ void pool_unref(pool_t *pool)
  * Context: the lock is not held. */
 static void *create(pool_t *pool)
 {
+	assert(!mutex_held(&pool->lock) && "the factory runs without the pool's lock");
 	int saved = errno;
 
 	errno = 0;
@@ -236,6 +244,7 @@ static void *create(pool_t *pool)
  * Context: the lock is held. */
 static int grow_locked(pool_t *pool)
 {
+	assert(mutex_held(&pool->lock));
 	size_t n = pool->nslots;
 	/* n slots fit in memory, so 2n + 8 cannot wrap. */
 	size_t want = 2 * n + 8;
@@ -261,6 +270,7 @@ static int grow_locked(pool_t *pool)
  * Context: the lock is held. */
 static size_t claim_locked(pool_t *pool, int *err)
 {
+	assert(mutex_held(&pool->lock));
 	pool_stats_t *s = &pool->stats;
 
 	*err = s->max_total && s->total >= s->max_total ? -EAGAIN : 0;
@@ -281,9 +291,9 @@ static size_t claim_locked(pool_t *pool, int *err)
  * Context: the lock is held. */
 static bool grant_locked(pool_t *pool, size_t i)
 {
-	UNIMPLEMENTED("hand BUSY slot i to the waiter at the head of the line: "
-		      "take it out of the line, set its slot, signal its condition "
-		      "variable; false when nobody waits");
+	UNIMPLEMENTED("the longest waiter, if any, gets BUSY slot i (with its "
+		      "object or without) and wakes up; false, and nothing "
+		      "changed, when nobody waits");
 	(void)pool;
 	(void)i;
 	return false;
@@ -294,6 +304,7 @@ static bool grant_locked(pool_t *pool, size_t i)
  * Context: the lock is held. */
 static void vacate_locked(pool_t *pool, size_t i)
 {
+	assert(mutex_held(&pool->lock));
 	struct slot *sl = &pool->slots[i];
 
 	sl->obj = NULL;
@@ -312,6 +323,7 @@ static void vacate_locked(pool_t *pool, size_t i)
  * Context: the lock is held. */
 static bool shelve_locked(pool_t *pool, size_t i, uint64_t now)
 {
+	assert(mutex_held(&pool->lock));
 	struct slot *sl = &pool->slots[i];
 
 	sl->since_ns = now; /* a handed-over object was idle for no time */
@@ -331,6 +343,7 @@ static bool shelve_locked(pool_t *pool, size_t i, uint64_t now)
  * Context: the lock is held. */
 static size_t pop_idle_locked(pool_t *pool)
 {
+	assert(mutex_held(&pool->lock));
 	size_t i = pool->idle;
 
 	if (i != NO_SLOT) {
@@ -353,6 +366,7 @@ static bool too_old(const pool_t *pool, const struct slot *sl, uint64_t now)
  * Context: the lock is held. */
 static size_t *expired_locked(pool_t *pool, const struct slot *sl, uint64_t now)
 {
+	assert(mutex_held(&pool->lock));
 	if (too_old(pool, sl, now))
 		return &pool->stats.evicted_lifetime;
 	if (pool->idle_timeout_ns && now - sl->since_ns >= pool->idle_timeout_ns)
@@ -376,6 +390,7 @@ static void retire(pool_t *pool, size_t i, void *obj, size_t *counter)
  * changes). Context: the lock is held. */
 static void account_locked(pool_t *pool, uint64_t now)
 {
+	assert(mutex_held(&pool->lock));
 	pool->allocated_area +=
 		(double)pool->stats.allocated * (double)(now - pool->changed_ns);
 	pool->changed_ns = now;
@@ -430,6 +445,7 @@ int pool_preallocate(pool_t *pool, size_t count)
  * Context: the lock is held. */
 static void leave_line_locked(pool_t *pool, struct waiter *w)
 {
+	assert(mutex_held(&pool->lock));
 	struct waiter *prev = NULL;
 
 	while (prev ? prev->next != w : pool->head != w)
@@ -461,10 +477,11 @@ struct patience {
  * Context: the lock is held; released while asleep. */
 static int wait_locked(pool_t *pool, const struct patience *p, size_t *slot)
 {
-	UNIMPLEMENTED("join the end of the line and sleep on your own condition "
-		      "variable until a release grants you a slot or the deadline "
-		      "passes; count waits, waiting, timeouts and the time waited");
-	(void)leave_line_locked; /* yours to call */
+	UNIMPLEMENTED("wait in line, behind everyone already there, until a slot "
+		      "is granted or p's deadline passes; no wakeup may be lost; "
+		      "count waits, waiting, peak_waiting, timeouts and the time "
+		      "waited");
+	(void)leave_line_locked; /* given: for a waiter who gives up */
 	(void)now_ns;		 /* the clock of deadlines and waits */
 	(void)pool;
 	(void)p;
@@ -479,6 +496,7 @@ static int wait_locked(pool_t *pool, const struct patience *p, size_t *slot)
  * Context: the lock is held; released while asleep. */
 static int take_locked(pool_t *pool, const struct patience *p, size_t *slot)
 {
+	assert(mutex_held(&pool->lock));
 	/* Idle objects and free places exist only while nobody waits:
 	 * releases and destroys hand them to waiters first. */
 	if (!pool->head) {
@@ -500,6 +518,7 @@ static int take_locked(pool_t *pool, const struct patience *p, size_t *slot)
 static uint64_t lend_locked(pool_t *pool, size_t i, uint64_t now,
 			    const char *file, int line)
 {
+	assert(mutex_held(&pool->lock));
 	struct slot *sl = &pool->slots[i];
 	pool_stats_t *s = &pool->stats;
 
@@ -535,6 +554,7 @@ static pool_guard_t get(pool_t *pool, const struct patience *p,
 		if (hit)
 			break;
 		unlock(pool);
+		assert(!mutex_held(&pool->lock) && "validate runs without the pool's lock");
 		hit = !expired && pool->validate(obj, pool->ctx);
 		if (!hit)
 			destroy(pool, obj);
@@ -629,8 +649,8 @@ pool_guard_t pool_try_get_at(pool_t *pool, const char *file, int line)
  * Context: the lock is held. */
 static bool is_loan_locked(const pool_t *pool, const pool_guard_t *loan)
 {
-	UNIMPLEMENTED("check the guard against the pool's record of the loan: "
-		      "slot in range, lent out, same generation, same object");
+	UNIMPLEMENTED("true only for a loan this pool lent out and that is still "
+		      "out, as the guard says: its slot, generation and object");
 	(void)pool;
 	(void)loan;
 	return false;
@@ -678,6 +698,7 @@ void pool_guard_release(pool_guard_t *guard)
 
 	if (!old && pool->reset) {
 		unlock(pool);
+		assert(!mutex_held(&pool->lock) && "reset runs without the pool's lock");
 		pool->reset(loan.obj, pool->ctx);
 		lock(pool);
 	}
@@ -760,6 +781,7 @@ static bool leaking(const pool_t *pool, const struct slot *sl, uint64_t now)
  * Context: the lock is held. */
 static size_t leaks_locked(const pool_t *pool, uint64_t now)
 {
+	assert(mutex_held(&pool->lock));
 	size_t n = 0;
 
 	for (size_t i = 0; i < pool->nslots; i++)
