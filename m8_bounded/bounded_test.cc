@@ -512,17 +512,10 @@ TEST_F(Expiry, EvictCountsLifetimeBeforeIdle)
 
 /* --- leaks --------------------------------------------------------------- */
 
-/* The whole leak report, measured first as snprintf allows. */
+/* The whole leak report. */
 std::string leaks(const pool_t *pool)
 {
-	int len = pool_leaks_report(pool, nullptr, 0);
-
-	EXPECT_GT(len, 0);
-	if (len <= 0)
-		return "";
-	std::vector<char> buf((size_t)len + 1, 'X');
-	EXPECT_EQ(pool_leaks_report(pool, buf.data(), buf.size()), len);
-	return std::string(buf.data());
+	return m8_test::whole_report(pool_leaks_report, pool);
 }
 
 using Leaks = m8_test::StatsTest;
