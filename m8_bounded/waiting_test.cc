@@ -59,12 +59,11 @@ TEST_F(Waiting, ReleaseWakesTheWaiterWithThatObject)
 	EXPECT_STREQ(broken_at_rest(s), "");
 }
 
-/* A max_wait_ns past the end of time: no deadline. */
-TEST_F(Waiting, EndlessMaxWait)
+/* With the only object out, a thread's pool_get waits; then the object
+ * is released. Return: whether the waiter got that object (not a
+ * timeout). */
+bool waiter_gets_the_release(pool_t *pool)
 {
-	config.max_total = 1;
-	config.max_wait_ns = UINT64_MAX;
-	build(0);
 	pool_guard_t held = pool_get(pool);
 	void *obj = held.obj;
 	void *got = nullptr;
@@ -76,7 +75,25 @@ TEST_F(Waiting, EndlessMaxWait)
 	await_waits(pool, 1);
 	pool_guard_release(&held);
 	waiter.join();
-	EXPECT_EQ(got, obj);
+	return got && got == obj;
+}
+
+/* max_wait_ns 0 is the default wait (30 s), not "do not wait". */
+TEST_F(Waiting, ZeroMaxWaitIsTheDefaultNotNoWait)
+{
+	config.max_total = 1;
+	build(0);
+	EXPECT_TRUE(waiter_gets_the_release(pool));
+	EXPECT_EQ(pool_stats(pool).timeouts, 0u);
+}
+
+/* A max_wait_ns past the end of time: no deadline. */
+TEST_F(Waiting, EndlessMaxWait)
+{
+	config.max_total = 1;
+	config.max_wait_ns = UINT64_MAX;
+	build(0);
+	EXPECT_TRUE(waiter_gets_the_release(pool));
 }
 
 TEST_F(Waiting, FirstComeFirstServed)
