@@ -256,7 +256,8 @@ size_t pool_len(const pool_t *pool);	       /* the spec's name: pool_available *
  *	created_count = total + destroyed_count + validation_failures
  *			+ discarded + evicted_lifetime + evicted_idle
  *			+ objects taken out with pool_guard_take
- *			- places claimed for a factory call still running
+ *			- places that hold no object yet (a factory call on
+ *			  its way)
  * A get that hands out an idle or returned object is a hit; every other
  * get is a miss (it made an object, or failed); a miss that hands out
  * nothing is a failure (timeouts included). */
