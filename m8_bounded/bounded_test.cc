@@ -58,11 +58,13 @@ TEST_F(Bound, TryGetFailsWithEagainWhenMaxTotalAreOut)
 	EXPECT_EQ(none.pool, nullptr);
 	EXPECT_EQ(errno, EAGAIN);
 	EXPECT_EQ(bufs.made, 2);
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 3 = 0 hits + 3 misses (1 failed); "
-					     "created 2, destroyed 0; out 2, peak 2; idle 0 of 2");
-	EXPECT_EQ(health(pool_stats(pool)), "waits 0 (0 waiting, peak 0), timeouts 1; "
-					    "broken 0, discarded 0, evicted 0 + 0; "
-					    "bad releases 0; total 2 of 2");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 3 = 0 hits + 3 misses (1 failed); "
+		  "created 2, destroyed 0; out 2, peak 2; idle 0 of 2");
+	EXPECT_EQ(health(pool_stats(pool)),
+		  "waits 0 (0 waiting, peak 0), timeouts 1; "
+		  "broken 0, discarded 0, evicted 0 + 0; "
+		  "bad releases 0; total 2 of 2");
 
 	void *first = two[0].obj;
 	pool_guard_release(&two[0]);
@@ -110,8 +112,9 @@ TEST_F(Bound, GetWaitsMaxWaitThenTimesOut)
 	EXPECT_GE(waited, 30 * ms);
 	EXPECT_LT(waited, 30 * ms + 2000 * ms); /* not much more: a tolerance */
 	pool_stats_t s = pool_stats(pool);
-	EXPECT_EQ(health(s), "waits 1 (0 waiting, peak 1), timeouts 1; broken 0, "
-			     "discarded 0, evicted 0 + 0; bad releases 0; total 1 of 1");
+	EXPECT_EQ(health(s),
+		  "waits 1 (0 waiting, peak 1), timeouts 1; broken 0, "
+		  "discarded 0, evicted 0 + 0; bad releases 0; total 1 of 1");
 	EXPECT_GE(s.wait_ns_max, 30 * ms);
 	EXPECT_LE(s.wait_ns_max, waited);
 	EXPECT_EQ(s.wait_ns_total, s.wait_ns_max);
@@ -132,9 +135,10 @@ TEST_F(Bound, DeadlineAlreadyPastDoesNotWait)
 	errno = 0;
 	EXPECT_EQ(pool_get_until(pool, &before_boot).obj, nullptr);
 	EXPECT_EQ(errno, ETIMEDOUT);
-	EXPECT_EQ(health(pool_stats(pool)), "waits 0 (0 waiting, peak 0), timeouts 2; "
-					    "broken 0, discarded 0, evicted 0 + 0; "
-					    "bad releases 0; total 1 of 1");
+	EXPECT_EQ(health(pool_stats(pool)),
+		  "waits 0 (0 waiting, peak 0), timeouts 2; "
+		  "broken 0, discarded 0, evicted 0 + 0; "
+		  "bad releases 0; total 1 of 1");
 }
 
 TEST_F(Bound, DeadlinePastStillTakesWhatIsThere)
@@ -199,7 +203,8 @@ TEST_F(Bound, OutOfMemoryForTheRecordsIsAFailedGet)
 {
 	config.max_total = 100;
 	build(0);
-	std::vector<pool_guard_t> first = get_n(pool, 8); /* the first records */
+	std::vector<pool_guard_t> first =
+		get_n(pool, 8); /* the first records */
 
 	mem_fail_next(1);
 	errno = 0;
@@ -331,8 +336,9 @@ TEST_F(Validate, BrokenIdleObjectIsDestroyedAndTheGetGoesOn)
 	pool_stats_t s = pool_stats(pool);
 	EXPECT_EQ(s.validation_failures, 2u);
 	EXPECT_EQ(bufs.destroyed, 2);
-	EXPECT_EQ(summary(s), "gets 4 = 1 hits + 3 misses (0 failed); "
-			      "created 3, destroyed 0; out 1, peak 3; idle 0 of 5");
+	EXPECT_EQ(summary(s),
+		  "gets 4 = 1 hits + 3 misses (0 failed); "
+		  "created 3, destroyed 0; out 1, peak 3; idle 0 of 5");
 	EXPECT_STREQ(broken_at_rest(s), "");
 }
 
@@ -525,7 +531,8 @@ TEST_F(Leaks, NotTrackedByDefault)
 {
 	build(5);
 	POOL_GUARD(g, pool);
-	EXPECT_EQ(leaks(pool), "Suspected leaks: not tracked (leak_threshold_ns is 0)\n");
+	EXPECT_EQ(leaks(pool),
+		  "Suspected leaks: not tracked (leak_threshold_ns is 0)\n");
 	EXPECT_EQ(pool_stats(pool).suspected_leaks, 0u);
 }
 
@@ -536,7 +543,8 @@ TEST_F(Leaks, ReportNamesTheLineThatTookTheObject)
 	config.leak_threshold_ns = 500 * ms;
 	build(5);
 	pool_guard_t young = pool_get(pool);
-	EXPECT_EQ(leaks(pool), "Suspected leaks (out longer than 500.0 ms): 0\n");
+	EXPECT_EQ(leaks(pool),
+		  "Suspected leaks (out longer than 500.0 ms): 0\n");
 
 	int line = __LINE__ + 1;
 	pool_guard_t old = pool_get(pool);
@@ -546,7 +554,10 @@ TEST_F(Leaks, ReportNamesTheLineThatTookTheObject)
 	young = pool_get(pool); /* out again, but only just */
 
 	std::string report = leaks(pool);
-	EXPECT_EQ(report.find("Suspected leaks (out longer than 500.0 ms): 2\n"), 0u) << report;
+	EXPECT_EQ(
+		report.find("Suspected leaks (out longer than 500.0 ms): 2\n"),
+		0u)
+		<< report;
 	EXPECT_NE(report.find("bounded_test.cc:" + std::to_string(line) + "\n"),
 		  std::string::npos)
 		<< report;
@@ -569,13 +580,15 @@ TEST_F(Leaks, ReportHasSnprintfSemantics)
 
 	for (size_t size = 0; size <= whole.size() + 1; size++) {
 		std::vector<char> buf(size + 1, 'X');
-		int len = pool_leaks_report(pool, size ? buf.data() : nullptr, size);
+		int len = pool_leaks_report(pool, size ? buf.data() : nullptr,
+					    size);
 
 		/* The time out grows between calls: compare the length of the
 		 * lines that do not move, and the NUL. */
 		EXPECT_GE(len, (int)whole.size() - 2) << size;
 		if (size > 0) {
-			EXPECT_EQ(strlen(buf.data()), std::min(size - 1, (size_t)len));
+			EXPECT_EQ(strlen(buf.data()),
+				  std::min(size - 1, (size_t)len));
 		}
 		EXPECT_EQ(buf[size], 'X');
 	}
@@ -677,10 +690,12 @@ TEST_F(BadRelease, GarbageThatLooksLikeAGuard)
 	pool_guard_t real = pool_get(pool);
 	int not_an_object = 0;
 	pool_guard_t garbage[] = {
-		{ pool, real.obj, real.slot + 1000, real.gen }, /* no such slot */
-		{ pool, real.obj, real.slot, real.gen + 1 },	/* wrong loan */
-		{ pool, &not_an_object, real.slot, real.gen },	/* wrong object */
-		{ pool, real.obj, real.slot, 0 },		/* zeroed numbers */
+		{ pool, real.obj, real.slot + 1000,
+		  real.gen },				     /* no such slot */
+		{ pool, real.obj, real.slot, real.gen + 1 }, /* wrong loan */
+		{ pool, &not_an_object, real.slot,
+		  real.gen },			  /* wrong object */
+		{ pool, real.obj, real.slot, 0 }, /* zeroed numbers */
 	};
 
 	for (pool_guard_t &g : garbage)
@@ -753,13 +768,15 @@ TEST_F(Stats, AvgAllocatedIsWeightedByTime)
 	std::vector<pool_guard_t> two = get_n(pool, 2);
 
 	sleep_ns(50 * ms);
-	double holding = pool_stats(pool).avg_allocated; /* two out nearly all along */
+	double holding =
+		pool_stats(pool).avg_allocated; /* two out nearly all along */
 	EXPECT_GT(holding, 1.5);
 	EXPECT_LE(holding, 2.0);
 
 	release_all(two);
 	sleep_ns(50 * ms);
-	double after = pool_stats(pool).avg_allocated; /* two out half the time */
+	double after =
+		pool_stats(pool).avg_allocated; /* two out half the time */
 	EXPECT_LT(after, holding);
 	EXPECT_GT(after, 0.5);
 	EXPECT_LT(after, 1.5);

@@ -55,28 +55,28 @@ struct waiter {
 };
 
 struct pool {
-	refcount_atomic_t ref;	/* pool_build/pool_ref holders + guards out */
-	mutex_t lock;		/* guards every field down to stats */
-	struct slot *slots;	/* nslots places; the array grows */
+	refcount_atomic_t ref; /* pool_build/pool_ref holders + guards out */
+	mutex_t lock;	       /* guards every field down to stats */
+	struct slot *slots;    /* nslots places; the array grows */
 	size_t nslots;
-	size_t idle;		/* top of the idle stack (last in, first out) */
-	size_t free;		/* head of the free slots */
-	struct waiter *head;	/* the longest waiter; NULL: nobody waits */
-	struct waiter *tail;	/* the newest waiter */
-	uint64_t next_gen;	/* the generation of the next loan */
-	uint64_t changed_ns;	/* when stats.allocated last changed */
-	double allocated_area;	/* allocated integrated over time (ns) */
-	pool_stats_t stats;	/* counters; available, total, waiting live */
+	size_t idle;	       /* top of the idle stack (last in, first out) */
+	size_t free;	       /* head of the free slots */
+	struct waiter *head;   /* the longest waiter; NULL: nobody waits */
+	struct waiter *tail;   /* the newest waiter */
+	uint64_t next_gen;     /* the generation of the next loan */
+	uint64_t changed_ns;   /* when stats.allocated last changed */
+	double allocated_area; /* allocated integrated over time (ns) */
+	pool_stats_t stats;    /* counters; available, total, waiting live */
 	/* Set by pool_build, read-only after: */
-	uint64_t built_ns;	 /* when pool_build ran */
-	pool_factory_fn factory; /* makes an object, NULL on failure */
-	pool_reset_fn reset;	 /* cleans a returned object; NULL: none */
-	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
-	pool_validate_fn validate; /* checks an object; NULL: none */
-	void *ctx;		 /* passed to the callbacks */
-	uint64_t max_wait_ns;	 /* pool_get's wait */
-	uint64_t max_lifetime_ns; /* 0: none */
-	uint64_t idle_timeout_ns; /* 0: none */
+	uint64_t built_ns;	    /* when pool_build ran */
+	pool_factory_fn factory;    /* makes an object, NULL on failure */
+	pool_reset_fn reset;	    /* cleans a returned object; NULL: none */
+	pool_destroy_fn destroy;    /* frees an object; NULL: nothing to free */
+	pool_validate_fn validate;  /* checks an object; NULL: none */
+	void *ctx;		    /* passed to the callbacks */
+	uint64_t max_wait_ns;	    /* pool_get's wait */
+	uint64_t max_lifetime_ns;   /* 0: none */
+	uint64_t idle_timeout_ns;   /* 0: none */
 	uint64_t leak_threshold_ns; /* 0: off */
 	pthread_condattr_t condattr; /* waiters' clock: CLOCK_MONOTONIC */
 };
@@ -142,7 +142,7 @@ pool_t *pool_build(const pool_config_t *config)
 
 	if (!pool)
 		return NULL;
-	size_t max_size = config->max_size ? config->max_size
+	size_t max_size = config->max_size    ? config->max_size
 			  : config->max_total ? config->max_total
 					      : POOL_DEFAULT_MAX_SIZE;
 	*pool = (pool_t){
@@ -186,7 +186,8 @@ pool_t *pool_ref(pool_t *pool)
 
 static void destroy(pool_t *pool, void *obj)
 {
-	assert(!mutex_held(&pool->lock) && "destroy runs without the pool's lock");
+	assert(!mutex_held(&pool->lock) &&
+	       "destroy runs without the pool's lock");
 	if (pool->destroy)
 		pool->destroy(obj, pool->ctx);
 }
@@ -197,8 +198,8 @@ void pool_unref(pool_t *pool)
 		return;
 	/* The last reference: no guard is out, nobody waits, no other
 	 * thread can reach the pool any more. */
-	assert(!mutex_held(&pool->lock) &&
-	       "the last reference is dropped with the lock held: unlock first");
+	assert(!mutex_held(&pool->lock) && "the last reference is dropped with "
+					   "the lock held: unlock first");
 	assert(pool->stats.allocated == 0 && !pool->head);
 	for (size_t i = pool->idle; i != NO_SLOT; i = pool->slots[i].next)
 		destroy(pool, pool->slots[i].obj);
@@ -213,7 +214,8 @@ void pool_unref(pool_t *pool)
  * Context: the lock is not held. */
 static void *create(pool_t *pool)
 {
-	assert(!mutex_held(&pool->lock) && "the factory runs without the pool's lock");
+	assert(!mutex_held(&pool->lock) &&
+	       "the factory runs without the pool's lock");
 	int saved = errno;
 
 	errno = 0;
@@ -238,12 +240,14 @@ static int grow_locked(pool_t *pool)
 
 	if (pool->stats.max_total && want > pool->stats.max_total)
 		want = pool->stats.max_total;
-	struct slot *grown = mem_realloc_array(pool->slots, want, sizeof(*grown));
+	struct slot *grown =
+		mem_realloc_array(pool->slots, want, sizeof(*grown));
 
 	if (!grown)
 		return -ENOMEM;
 	for (size_t i = want; i-- > n;) {
-		grown[i] = (struct slot){ .state = SLOT_FREE, .next = pool->free };
+		grown[i] =
+			(struct slot){ .state = SLOT_FREE, .next = pool->free };
 		pool->free = i;
 	}
 	pool->slots = grown;
@@ -351,7 +355,8 @@ static size_t pop_idle_locked(pool_t *pool)
 /* Whether @sl's object is past max_lifetime_ns at @now. */
 static bool too_old(const pool_t *pool, const struct slot *sl, uint64_t now)
 {
-	return pool->max_lifetime_ns && now - sl->born_ns >= pool->max_lifetime_ns;
+	return pool->max_lifetime_ns &&
+	       now - sl->born_ns >= pool->max_lifetime_ns;
 }
 
 /* Why @sl's object (idle, or handed over, since sl->since_ns) must be
@@ -363,7 +368,8 @@ static size_t *expired_locked(pool_t *pool, const struct slot *sl, uint64_t now)
 	assert(mutex_held(&pool->lock));
 	if (too_old(pool, sl, now))
 		return &pool->stats.evicted_lifetime;
-	if (pool->idle_timeout_ns && now - sl->since_ns >= pool->idle_timeout_ns)
+	if (pool->idle_timeout_ns &&
+	    now - sl->since_ns >= pool->idle_timeout_ns)
 		return &pool->stats.evicted_idle;
 	return NULL;
 }
@@ -385,8 +391,8 @@ static void retire(pool_t *pool, size_t i, void *obj, size_t *counter)
 static void account_locked(pool_t *pool, uint64_t now)
 {
 	assert(mutex_held(&pool->lock));
-	pool->allocated_area +=
-		(double)pool->stats.allocated * (double)(now - pool->changed_ns);
+	pool->allocated_area += (double)pool->stats.allocated *
+				(double)(now - pool->changed_ns);
 	pool->changed_ns = now;
 }
 
@@ -477,7 +483,8 @@ static int wait_locked(pool_t *pool, const struct patience *p, size_t *slot)
 	uint64_t deadline = p->until;
 
 	if (p->for_ns)
-		deadline = p->for_ns < FOREVER - start ? start + p->for_ns : FOREVER;
+		deadline = p->for_ns < FOREVER - start ? start + p->for_ns
+						       : FOREVER;
 	*slot = NO_SLOT;
 	if (start >= deadline) {
 		s->timeouts++;
@@ -582,7 +589,8 @@ static pool_guard_t get(pool_t *pool, const struct patience *p,
 		if (hit)
 			break;
 		unlock(pool);
-		assert(!mutex_held(&pool->lock) && "validate runs without the pool's lock");
+		assert(!mutex_held(&pool->lock) &&
+		       "validate runs without the pool's lock");
 		hit = !expired && pool->validate(obj, pool->ctx);
 		if (!hit)
 			destroy(pool, obj);
@@ -633,14 +641,17 @@ pool_guard_t pool_get_until_at(pool_t *pool, const struct timespec *deadline,
 {
 	struct patience p = { .until = FOREVER, .give_up = ETIMEDOUT };
 
-	if (deadline && (deadline->tv_nsec < 0 || deadline->tv_nsec >= (long)NS_PER_S)) {
+	if (deadline &&
+	    (deadline->tv_nsec < 0 || deadline->tv_nsec >= (long)NS_PER_S)) {
 		errno = EINVAL;
 		return empty_guard;
 	}
 	if (deadline && deadline->tv_sec < 0)
 		p.until = 0;
-	else if (deadline && (uint64_t)deadline->tv_sec < FOREVER / NS_PER_S - 1)
-		p.until = (uint64_t)deadline->tv_sec * NS_PER_S + (uint64_t)deadline->tv_nsec;
+	else if (deadline &&
+		 (uint64_t)deadline->tv_sec < FOREVER / NS_PER_S - 1)
+		p.until = (uint64_t)deadline->tv_sec * NS_PER_S +
+			  (uint64_t)deadline->tv_nsec;
 	if (!pool) {
 		errno = EINVAL;
 		return empty_guard;
@@ -654,7 +665,8 @@ pool_guard_t pool_get_at(pool_t *pool, const char *file, int line)
 		errno = EINVAL;
 		return empty_guard;
 	}
-	struct patience p = { .for_ns = pool->max_wait_ns, .give_up = ETIMEDOUT };
+	struct patience p = { .for_ns = pool->max_wait_ns,
+			      .give_up = ETIMEDOUT };
 
 	return get(pool, &p, file, line);
 }
@@ -678,9 +690,11 @@ pool_guard_t pool_try_get_at(pool_t *pool, const char *file, int line)
 static bool is_loan_locked(const pool_t *pool, const pool_guard_t *loan)
 {
 	assert(mutex_held(&pool->lock));
-	const struct slot *sl = loan->slot < pool->nslots ? &pool->slots[loan->slot] : NULL;
+	const struct slot *sl =
+		loan->slot < pool->nslots ? &pool->slots[loan->slot] : NULL;
 
-	return sl && sl->state == SLOT_OUT && sl->gen == loan->gen && sl->obj == loan->obj;
+	return sl && sl->state == SLOT_OUT && sl->gen == loan->gen &&
+	       sl->obj == loan->obj;
 }
 
 /* Empty *@guard and end its loan: the slot becomes BUSY, the object no
@@ -725,7 +739,8 @@ void pool_guard_release(pool_guard_t *guard)
 
 	if (!old && pool->reset) {
 		unlock(pool);
-		assert(!mutex_held(&pool->lock) && "reset runs without the pool's lock");
+		assert(!mutex_held(&pool->lock) &&
+		       "reset runs without the pool's lock");
 		pool->reset(loan.obj, pool->ctx);
 		lock(pool);
 	}
@@ -734,7 +749,8 @@ void pool_guard_release(pool_guard_t *guard)
 	unlock(pool);
 	if (!kept)
 		retire(pool, i, loan.obj,
-		       old ? &pool->stats.evicted_lifetime : &pool->stats.destroyed_count);
+		       old ? &pool->stats.evicted_lifetime
+			   : &pool->stats.destroyed_count);
 	pool_unref(pool);
 }
 
@@ -777,7 +793,8 @@ size_t pool_evict(pool_t *pool)
 
 		/* The first expired idle object, unlinked. */
 		while (*link != NO_SLOT &&
-		       !(cause = expired_locked(pool, &pool->slots[*link], now)))
+		       !(cause = expired_locked(pool, &pool->slots[*link],
+						now)))
 			link = &pool->slots[*link].next;
 		size_t i = *link;
 		void *obj = NULL;
@@ -824,12 +841,14 @@ pool_stats_t pool_stats(const pool_t *pool)
 		lock(pool);
 		uint64_t now = stamp_ns();
 		uint64_t span = now - pool->built_ns;
-		double area = pool->allocated_area + (double)pool->stats.allocated *
-							     (double)(now - pool->changed_ns);
+		double area = pool->allocated_area +
+			      (double)pool->stats.allocated *
+				      (double)(now - pool->changed_ns);
 
 		s = pool->stats;
 		s.suspected_leaks = leaks_locked(pool, now);
-		s.avg_allocated = span ? area / (double)span : (double)s.allocated;
+		s.avg_allocated =
+			span ? area / (double)span : (double)s.allocated;
 		unlock(pool);
 	}
 	return s;
@@ -880,14 +899,15 @@ struct report {
 };
 
 /* Append to @r: format at buf + len, or only measure once buf is full. */
-__attribute__((format(printf, 2, 3))) static void
-append(struct report *r, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void append(struct report *r,
+							 const char *fmt, ...)
 {
 	size_t done = r->len < r->size ? r->len : r->size;
 	va_list ap;
 
 	va_start(ap, fmt);
-	int more = vsnprintf(r->buf ? r->buf + done : NULL, r->size - done, fmt, ap);
+	int more = vsnprintf(r->buf ? r->buf + done : NULL, r->size - done, fmt,
+			     ap);
 
 	va_end(ap);
 	if (more < 0)
@@ -974,10 +994,13 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size)
 		       s.destroyed_count == 1 ? "object was" : "objects were");
 	if (too_few(&s))
 		append(&r,
-		       "- Recommendation: raise max_total from %zu to %zu; gets "
-		       "that gave up: %zu, that waited: %zu of %zu, most waiting "
+		       "- Recommendation: raise max_total from %zu to %zu; "
+		       "gets "
+		       "that gave up: %zu, that waited: %zu of %zu, most "
+		       "waiting "
 		       "at once: %zu\n",
-		       s.max_total, s.max_total + (s.peak_waiting ? s.peak_waiting : 1),
+		       s.max_total,
+		       s.max_total + (s.peak_waiting ? s.peak_waiting : 1),
 		       s.timeouts, s.waits, s.gets, s.peak_waiting);
 	return finish(&r);
 }
@@ -989,7 +1012,8 @@ int pool_leaks_report(const pool_t *pool, char *buf, size_t size)
 	struct report r = { .buf = buf, .size = size };
 
 	if (!pool->leak_threshold_ns) {
-		append(&r, "Suspected leaks: not tracked (leak_threshold_ns is 0)\n");
+		append(&r, "Suspected leaks: not tracked (leak_threshold_ns is "
+			   "0)\n");
 		return finish(&r);
 	}
 	lock(pool);
@@ -1001,8 +1025,9 @@ int pool_leaks_report(const pool_t *pool, char *buf, size_t size)
 		const struct slot *sl = &pool->slots[i];
 
 		if (leaking(pool, sl, now))
-			append(&r, "- %p out for %.1f ms, taken at %s:%d\n", sl->obj,
-			       ms(now - sl->since_ns), sl->file, sl->line);
+			append(&r, "- %p out for %.1f ms, taken at %s:%d\n",
+			       sl->obj, ms(now - sl->since_ns), sl->file,
+			       sl->line);
 	}
 	unlock(pool);
 	return finish(&r);

@@ -85,21 +85,20 @@ typedef bool (*pool_validate_fn)(void *obj, void *ctx);
 
 /* How to build a pool. Zero fields take their defaults. */
 typedef struct pool_config {
-	pool_factory_fn factory;    /* makes objects; required */
-	pool_reset_fn reset;	    /* cleans a returned object; NULL: no reset */
-	pool_destroy_fn destroy;    /* frees objects; NULL: nothing to free */
-	void *ctx;		    /* passed to the callbacks as is */
-	size_t max_size;	    /* the most idle objects kept; 0: max_total,
-				       or POOL_DEFAULT_MAX_SIZE without one */
-	size_t max_total;	    /* the most objects in existence, out + idle
-				       (+ being made or destroyed); 0: no bound */
+	pool_factory_fn factory; /* makes objects; required */
+	pool_reset_fn reset;	 /* cleans a returned object; NULL: no reset */
+	pool_destroy_fn destroy; /* frees objects; NULL: nothing to free */
+	void *ctx;		 /* passed to the callbacks as is */
+	/* The most idle objects kept; 0: max_total, or without one
+	 * POOL_DEFAULT_MAX_SIZE. */
+	size_t max_size;
+	/* The most objects in existence: out, idle, being made or
+	 * destroyed; 0: no bound. */
+	size_t max_total;
 	uint64_t max_wait_ns;	    /* pool_get's longest wait; 0: 30 s */
-	pool_validate_fn validate;  /* checks an object before it is handed out
-				       again; NULL: no check */
-	uint64_t max_lifetime_ns;   /* objects older than this are destroyed,
-				       not reused; 0: no limit */
-	uint64_t idle_timeout_ns;   /* objects idle longer are destroyed;
-				       0: no limit */
+	pool_validate_fn validate;  /* checks a reused object; NULL: none */
+	uint64_t max_lifetime_ns;   /* older objects are destroyed; 0: never */
+	uint64_t idle_timeout_ns;   /* idle longer: destroyed; 0: never */
 	uint64_t leak_threshold_ns; /* out longer: a suspected leak; 0: off */
 } pool_config_t;
 
@@ -183,7 +182,7 @@ pool_guard_t pool_try_get_at(pool_t *pool, const char *file, int line);
  * the caller's file and line. */
 #define pool_get(pool) pool_get_at((pool), __FILE__, __LINE__)
 #define pool_try_get(pool) pool_try_get_at((pool), __FILE__, __LINE__)
-#define pool_get_until(pool, deadline) \
+#define pool_get_until(pool, deadline)                                         \
 	pool_get_until_at((pool), (deadline), __FILE__, __LINE__)
 
 /* pool_guard_release - give the guard's object back: reset it and hand it
@@ -216,8 +215,8 @@ void *pool_guard_take(pool_guard_t *guard);
 
 /* POOL_GUARD - declare guard @name = pool_get(@pool), released when @name
  * goes out of scope (__attribute__((cleanup))). */
-#define POOL_GUARD(name, pool)                                             \
-	pool_guard_t name __attribute__((cleanup(pool_guard_release))) = \
+#define POOL_GUARD(name, pool)                                                 \
+	pool_guard_t name __attribute__((cleanup(pool_guard_release))) =       \
 		pool_get(pool)
 
 /* pool_evict - destroy the idle objects past max_lifetime_ns or
@@ -246,7 +245,7 @@ int pool_leaks_report(const pool_t *pool, char *buf, size_t size);
 size_t pool_available(const pool_t *pool);     /* idle objects */
 size_t pool_allocated(const pool_t *pool);     /* objects out in guards now */
 size_t pool_created_count(const pool_t *pool); /* objects the factory made */
-size_t pool_len(const pool_t *pool);	       /* the spec's name: pool_available */
+size_t pool_len(const pool_t *pool); /* the spec's name: pool_available */
 
 /* The pool's statistics at one moment. At every moment
  *	gets = hits + misses
@@ -262,34 +261,33 @@ size_t pool_len(const pool_t *pool);	       /* the spec's name: pool_available *
  * get is a miss (it made an object, or failed); a miss that hands out
  * nothing is a failure (timeouts included). */
 typedef struct pool_stats {
-	size_t gets;		    /* get calls on the pool that have returned */
-	size_t hits;		    /* gets served by an existing object */
-	size_t misses;		    /* the other gets */
-	size_t failures;	    /* misses that handed out nothing */
-	size_t created_count;	    /* objects made, preallocated ones included */
-	size_t destroyed_count;	    /* objects destroyed: max_size were idle */
-	size_t peak_allocated;	    /* the most objects out at once */
-	size_t allocated;	    /* objects out now */
-	size_t available;	    /* idle objects now */
-	size_t max_size;	    /* the most idle objects kept (configuration) */
-	size_t total;		    /* objects in existence now (see above) */
-	size_t max_total;	    /* the bound (configuration); 0: none */
-	size_t waits;		    /* gets that had to wait in line */
-	size_t timeouts;	    /* gets that gave up: ETIMEDOUT, EAGAIN */
-	size_t waiting;		    /* threads waiting now */
-	size_t peak_waiting;	    /* the most threads waiting at once */
-	uint64_t wait_ns_total;	    /* time spent waiting, all waits */
-	uint64_t wait_ns_max;	    /* the longest wait */
+	size_t gets;		/* get calls that have returned */
+	size_t hits;		/* gets served by an existing object */
+	size_t misses;		/* the other gets */
+	size_t failures;	/* misses that handed out nothing */
+	size_t created_count;	/* objects made, preallocated ones included */
+	size_t destroyed_count; /* objects destroyed: max_size were idle */
+	size_t peak_allocated;	/* the most objects out at once */
+	size_t allocated;	/* objects out now */
+	size_t available;	/* idle objects now */
+	size_t max_size;	/* the most idle objects kept (configuration) */
+	size_t total;		/* objects in existence now (see above) */
+	size_t max_total;	/* the bound (configuration); 0: none */
+	size_t waits;		/* gets that had to wait in line */
+	size_t timeouts;	/* gets that gave up: ETIMEDOUT, EAGAIN */
+	size_t waiting;		/* threads waiting now */
+	size_t peak_waiting;	/* the most threads waiting at once */
+	uint64_t wait_ns_total; /* time spent waiting, all waits */
+	uint64_t wait_ns_max;	/* the longest wait */
 	size_t validation_failures; /* objects validate found broken */
-	size_t discarded;	    /* objects destroyed by pool_guard_discard */
-	size_t evicted_lifetime;    /* objects destroyed past max_lifetime_ns */
-	size_t evicted_idle;	    /* objects destroyed past idle_timeout_ns */
-	size_t suspected_leaks;	    /* loans out longer than leak_threshold_ns
-				       now */
-	size_t bad_releases;	    /* stale, foreign or garbage guards given
-				       to release, discard or take */
-	double avg_allocated;	    /* objects out, averaged over time since
-				       pool_build (the spec's "Avg allocated") */
+	size_t discarded;	    /* objects given to pool_guard_discard */
+	size_t evicted_lifetime;    /* destroyed past max_lifetime_ns */
+	size_t evicted_idle;	    /* destroyed past idle_timeout_ns */
+	size_t suspected_leaks;	    /* out longer than leak_threshold_ns now */
+	size_t bad_releases;	    /* stale, foreign or garbage guards given */
+	/* Objects out, averaged over the time since pool_build: the spec's
+	 * "Avg allocated". */
+	double avg_allocated;
 } pool_stats_t;
 
 /* pool_stats - all the counters, copied under the lock at one moment; all
@@ -379,62 +377,62 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size);
  * @type objects. The trailing struct declaration only takes the
  * semicolon.
  */
-#define POOL_TYPED(name, type)                                                \
-	typedef struct name##_guard {                                         \
-		pool_t *pool; /* where the object goes back */                \
-		type *obj;    /* the object, NULL when the guard is empty */  \
-		size_t slot;  /* the loan, as in pool_guard_t */              \
-		uint64_t gen;                                                 \
-	} name##_guard_t;                                                     \
-	static inline name##_guard_t name##_typed(pool_guard_t raw)           \
-	{                                                                     \
-		name##_guard_t g = { raw.pool, (type *)raw.obj, raw.slot,     \
-				     raw.gen };                               \
-		return g;                                                     \
-	}                                                                     \
-	static inline pool_guard_t name##_raw(name##_guard_t *g)              \
-	{                                                                     \
-		pool_guard_t raw = { g->pool, g->obj, g->slot, g->gen };      \
-		name##_guard_t empty = { NULL, NULL, 0, 0 };                  \
-		*g = empty;                                                   \
-		return raw;                                                   \
-	}                                                                     \
-	static inline name##_guard_t name##_get_at(pool_t *pool,              \
+#define POOL_TYPED(name, type)                                                 \
+	typedef struct name##_guard {                                          \
+		pool_t *pool; /* where the object goes back */                 \
+		type *obj;    /* the object, NULL when the guard is empty */   \
+		size_t slot;  /* the loan, as in pool_guard_t */               \
+		uint64_t gen;                                                  \
+	} name##_guard_t;                                                      \
+	static inline name##_guard_t name##_typed(pool_guard_t raw)            \
+	{                                                                      \
+		name##_guard_t g = { raw.pool, (type *)raw.obj, raw.slot,      \
+				     raw.gen };                                \
+		return g;                                                      \
+	}                                                                      \
+	static inline pool_guard_t name##_raw(name##_guard_t *g)               \
+	{                                                                      \
+		pool_guard_t raw = { g->pool, g->obj, g->slot, g->gen };       \
+		name##_guard_t empty = { NULL, NULL, 0, 0 };                   \
+		*g = empty;                                                    \
+		return raw;                                                    \
+	}                                                                      \
+	static inline name##_guard_t name##_get_at(pool_t *pool,               \
 						   const char *file, int line) \
-	{                                                                     \
-		return name##_typed(pool_get_at(pool, file, line));           \
-	}                                                                     \
-	static inline name##_guard_t name##_get(pool_t *pool)                 \
-	{                                                                     \
-		return name##_get_at(pool, __FILE__, __LINE__);               \
-	}                                                                     \
-	static inline void name##_guard_release(name##_guard_t *g)            \
-	{                                                                     \
-		if (g) {                                                      \
-			pool_guard_t raw = name##_raw(g);                     \
-			pool_guard_release(&raw);                             \
-		}                                                             \
-	}                                                                     \
-	static inline void name##_guard_discard(name##_guard_t *g)            \
-	{                                                                     \
-		if (g) {                                                      \
-			pool_guard_t raw = name##_raw(g);                     \
-			pool_guard_discard(&raw);                             \
-		}                                                             \
-	}                                                                     \
-	static inline type *name##_guard_take(name##_guard_t *g)              \
-	{                                                                     \
-		if (!g)                                                       \
-			return NULL;                                          \
-		pool_guard_t raw = name##_raw(g);                             \
-		return (type *)pool_guard_take(&raw);                         \
-	}                                                                     \
+	{                                                                      \
+		return name##_typed(pool_get_at(pool, file, line));            \
+	}                                                                      \
+	static inline name##_guard_t name##_get(pool_t *pool)                  \
+	{                                                                      \
+		return name##_get_at(pool, __FILE__, __LINE__);                \
+	}                                                                      \
+	static inline void name##_guard_release(name##_guard_t *g)             \
+	{                                                                      \
+		if (g) {                                                       \
+			pool_guard_t raw = name##_raw(g);                      \
+			pool_guard_release(&raw);                              \
+		}                                                              \
+	}                                                                      \
+	static inline void name##_guard_discard(name##_guard_t *g)             \
+	{                                                                      \
+		if (g) {                                                       \
+			pool_guard_t raw = name##_raw(g);                      \
+			pool_guard_discard(&raw);                              \
+		}                                                              \
+	}                                                                      \
+	static inline type *name##_guard_take(name##_guard_t *g)               \
+	{                                                                      \
+		if (!g)                                                        \
+			return NULL;                                           \
+		pool_guard_t raw = name##_raw(g);                              \
+		return (type *)pool_guard_take(&raw);                          \
+	}                                                                      \
 	struct name##_guard
 
 /* POOL_TYPED_GUARD - declare typed guard @var = name##_get_at(@pool, this
  * file, this line), released when @var goes out of scope. */
-#define POOL_TYPED_GUARD(name, var, pool)                             \
-	name##_guard_t var __attribute__((cleanup(name##_guard_release))) = \
+#define POOL_TYPED_GUARD(name, var, pool)                                      \
+	name##_guard_t var __attribute__((cleanup(name##_guard_release))) =    \
 		name##_get_at((pool), __FILE__, __LINE__)
 
 #endif

@@ -97,10 +97,11 @@ inline std::string summary(const pool_stats_t &s)
 {
 	auto n = [](size_t v) { return std::to_string(v); };
 
-	return "gets " + n(s.gets) + " = " + n(s.hits) + " hits + " + n(s.misses) +
-	       " misses (" + n(s.failures) + " failed); created " + n(s.created_count) +
-	       ", destroyed " + n(s.destroyed_count) + "; out " + n(s.allocated) +
-	       ", peak " + n(s.peak_allocated) + "; idle " + n(s.available) + " of " +
+	return "gets " + n(s.gets) + " = " + n(s.hits) + " hits + " +
+	       n(s.misses) + " misses (" + n(s.failures) +
+	       " failed); created " + n(s.created_count) + ", destroyed " +
+	       n(s.destroyed_count) + "; out " + n(s.allocated) + ", peak " +
+	       n(s.peak_allocated) + "; idle " + n(s.available) + " of " +
 	       n(s.max_size);
 }
 
@@ -120,11 +121,11 @@ inline std::string health(const pool_stats_t &s)
 	auto n = [](size_t v) { return std::to_string(v); };
 
 	return "waits " + n(s.waits) + " (" + n(s.waiting) + " waiting, peak " +
-	       n(s.peak_waiting) + "), timeouts " + n(s.timeouts) + "; broken " +
-	       n(s.validation_failures) + ", discarded " + n(s.discarded) +
-	       ", evicted " + n(s.evicted_lifetime) + " + " + n(s.evicted_idle) +
-	       "; bad releases " + n(s.bad_releases) + "; total " + n(s.total) +
-	       " of " + n(s.max_total);
+	       n(s.peak_waiting) + "), timeouts " + n(s.timeouts) +
+	       "; broken " + n(s.validation_failures) + ", discarded " +
+	       n(s.discarded) + ", evicted " + n(s.evicted_lifetime) + " + " +
+	       n(s.evicted_idle) + "; bad releases " + n(s.bad_releases) +
+	       "; total " + n(s.total) + " of " + n(s.max_total);
 }
 
 /* What must hold in any snapshot of a pool from which nothing was taken
@@ -232,7 +233,8 @@ inline void await_waits(const pool_t *pool, size_t n)
 
 	while (pool_stats(pool).waits < n) {
 		if (mono_ns() > give_up) {
-			ADD_FAILURE() << "waited 2 s for " << n << " gets to wait in line; "
+			ADD_FAILURE() << "waited 2 s for " << n
+				      << " gets to wait in line; "
 				      << pool_stats(pool).waits << " did";
 			return;
 		}

@@ -28,8 +28,9 @@ std::string masked(std::string text)
 	const std::string avg = "- Avg allocated: ";
 	size_t at = text.find(avg);
 
-	for (size_t i = at + avg.size(); at != std::string::npos && i < text.size() &&
-					 i < at + avg.size() + 3;
+	for (size_t i = at + avg.size();
+	     at != std::string::npos && i < text.size() &&
+	     i < at + avg.size() + 3;
 	     i++)
 		if (text[i] != '.')
 			text[i] = '#';
@@ -132,9 +133,11 @@ TEST_F(Report, PercentagesRoundToOneDecimal)
 	release_all(one);
 
 	EXPECT_NE(text.find("- Hits: 1 (33.3%)\n"), std::string::npos) << text;
-	EXPECT_NE(text.find("- Misses: 2 (66.7%)\n"), std::string::npos) << text;
+	EXPECT_NE(text.find("- Misses: 2 (66.7%)\n"), std::string::npos)
+		<< text;
 	EXPECT_NE(text.find("- Hit rate: 33.3%\n"), std::string::npos) << text;
-	EXPECT_NE(text.find("- Current allocated: 1\n"), std::string::npos) << text;
+	EXPECT_NE(text.find("- Current allocated: 1\n"), std::string::npos)
+		<< text;
 }
 
 /* --- the recommendation -------------------------------------------------- */
@@ -149,10 +152,11 @@ TEST_F(Report, RecommendationSaysObjectInTheSingular)
 	release_all(two);
 	std::string text = report(pool);
 
-	EXPECT_NE(text.find("- Recommendation: raise max_size from 1 to 2 (the "
-			    "peak); 1 object was destroyed because the pool was "
-			    "full\n"),
-		  std::string::npos)
+	EXPECT_NE(
+		text.find("- Recommendation: raise max_size from 1 to 2 (the "
+			  "peak); 1 object was destroyed because the pool was "
+			  "full\n"),
+		std::string::npos)
 		<< text;
 }
 
@@ -196,7 +200,8 @@ TEST_F(Report, NoRecommendationWhenThePeakFits)
 TEST_F(Report, NullBufferOfSizeZeroMeasures)
 {
 	build_busy_pool();
-	EXPECT_EQ(pool_stats_report(pool, nullptr, 0), (int)strlen(busy_report));
+	EXPECT_EQ(pool_stats_report(pool, nullptr, 0),
+		  (int)strlen(busy_report));
 }
 
 TEST_F(Report, SizeZeroWritesNothing)
@@ -226,7 +231,8 @@ TEST_F(Report, TruncatesLikeSnprintfAtEverySize)
 		ASSERT_EQ(masked(buf.data()), std::string(busy_report, kept))
 			<< "size " << size;
 		for (size_t i = size; i < buf.size(); i++)
-			ASSERT_EQ(buf[i], 'X') << "size " << size << ", byte " << i;
+			ASSERT_EQ(buf[i], 'X')
+				<< "size " << size << ", byte " << i;
 	}
 }
 
@@ -267,10 +273,13 @@ TEST_F(Report, WaitsAndTheirTimes)
 		 (double)s.wait_ns_total / 1e6, (double)s.wait_ns_max / 1e6);
 	EXPECT_NE(text.find(line), std::string::npos) << text;
 	EXPECT_GE(s.wait_ns_max, 2000000u);
-	EXPECT_NE(text.find("- Waiting: 0 (peak 1)\n"), std::string::npos) << text;
+	EXPECT_NE(text.find("- Waiting: 0 (peak 1)\n"), std::string::npos)
+		<< text;
 	/* One get in two waited: max_total is too small, by one. */
-	EXPECT_NE(text.find("- Recommendation: raise max_total from 1 to 2; gets that "
-			    "gave up: 0, that waited: 1 of 2, most waiting at once: 1\n"),
+	EXPECT_NE(text.find("- Recommendation: raise max_total from 1 to 2; "
+			    "gets that "
+			    "gave up: 0, that waited: 1 of 2, most waiting at "
+			    "once: 1\n"),
 		  std::string::npos)
 		<< text;
 }
@@ -284,7 +293,8 @@ TEST_F(Report, NoMaxTotalRecommendationWhenFewGetsWait)
 	m8_test::await_waits(pool, 1);
 	pool_guard_release(&held);
 	waiter.join();
-	for (int i = 0; i < 8; i++) { /* 1 wait in 10 gets: not more than that */
+	for (int i = 0; i < 8;
+	     i++) { /* 1 wait in 10 gets: not more than that */
 		POOL_GUARD(g, pool);
 	}
 	EXPECT_EQ(pool_stats(pool).gets, 10u);
@@ -311,12 +321,14 @@ TEST_F(Report, HealthLines)
 	pool_guard_t stale = b;
 	pool_guard_discard(&b);
 	pool_guard_release(&stale);
-	m8_test::sleep_ns(10000000); /* past the 1 ns threshold by ticks of the coarse clock */
+	m8_test::sleep_ns(
+		10000000); /* past the 1 ns threshold by ticks of the coarse clock */
 
 	std::string text = report(pool);
 	EXPECT_NE(text.find("- Total: 1 of 3\n"), std::string::npos) << text;
 	EXPECT_NE(text.find("- Discarded: 1\n"), std::string::npos) << text;
-	EXPECT_NE(text.find("- Suspected leaks: 1\n"), std::string::npos) << text;
+	EXPECT_NE(text.find("- Suspected leaks: 1\n"), std::string::npos)
+		<< text;
 	EXPECT_NE(text.find("- Bad releases: 1\n"), std::string::npos) << text;
 	pool_guard_release(&a);
 }

@@ -23,7 +23,10 @@ using m8_test::Bytes;
 
 class TypedC : public ::testing::Test {
       protected:
-	void SetUp() override { ASSERT_NE(pool = typed_c_build(&counts, 2), nullptr); }
+	void SetUp() override
+	{
+		ASSERT_NE(pool = typed_c_build(&counts, 2), nullptr);
+	}
 	void TearDown() override
 	{
 		mem_fail_next(0);
@@ -163,12 +166,15 @@ TEST_F(TypedCxx, GuardRecordsTheCallersLine)
 	int line = __LINE__ + 1;
 	POOL_TYPED_GUARD(bytes_pool, g, pool);
 	bytes_pool_guard_t by_hand = bytes_pool_get_at(pool, "here.c", 12);
-	m8_test::sleep_ns(10000000); /* past the 1 ns threshold by ticks of the coarse clock */
+	m8_test::sleep_ns(
+		10000000); /* past the 1 ns threshold by ticks of the coarse clock */
 
 	char report[512];
 	ASSERT_GT(pool_leaks_report(pool, report, sizeof(report)), 0);
-	EXPECT_NE(strstr(report, ("typed_test.cc:" + std::to_string(line) + "\n").c_str()),
-		  nullptr)
+	EXPECT_NE(
+		strstr(report, ("typed_test.cc:" + std::to_string(line) + "\n")
+				       .c_str()),
+		nullptr)
 		<< report;
 	EXPECT_NE(strstr(report, "here.c:12\n"), nullptr) << report;
 	bytes_pool_guard_release(&by_hand);

@@ -42,7 +42,8 @@ TEST_F(Waiting, ReleaseWakesTheWaiterWithThatObject)
 	void *got = nullptr;
 
 	std::thread waiter([&] {
-		pool_guard_t g = pool_get_until(pool, nullptr); /* no deadline */
+		pool_guard_t g =
+			pool_get_until(pool, nullptr); /* no deadline */
 		got = g.obj;
 		pool_guard_release(&g);
 	});
@@ -115,7 +116,8 @@ TEST_F(Waiting, FirstComeFirstServed)
 			}
 			pool_guard_release(&g); /* to the next in line */
 		});
-		await_waits(pool, (size_t)i + 1); /* i is in line before i + 1 */
+		await_waits(pool,
+			    (size_t)i + 1); /* i is in line before i + 1 */
 	}
 	pool_guard_release(&held);
 	for (std::thread &t : threads)
@@ -166,7 +168,7 @@ TEST_F(Waiting, NewcomerQueuesBehindTheLine)
 	config.max_total = 1;
 	build(0);
 	pool_guard_t held = pool_get(pool);
-	std::atomic<int> served{0};
+	std::atomic<int> served{ 0 };
 	int first_served_by = -1;
 
 	std::thread a([&] {
@@ -203,7 +205,8 @@ TEST_F(Waiting, DiscardWakesAWaiterWhoMakesANewObject)
 	await_waits(pool, 1);
 	pool_guard_discard(&held);
 	errno = 0;
-	EXPECT_EQ(pool_try_get(pool).obj, nullptr); /* the place is the waiter's */
+	EXPECT_EQ(pool_try_get(pool).obj,
+		  nullptr); /* the place is the waiter's */
 	EXPECT_EQ(errno, EAGAIN);
 	checked.count_down();
 	waiter.join();
@@ -235,7 +238,7 @@ TEST_F(Waiting, TakeWakesAWaiter)
 
 /* A factory that fails while the callers wait must not strand them: the
  * first waiter's factory call fails, the place passes to the second. */
-std::atomic<int> failures_left{0};
+std::atomic<int> failures_left{ 0 };
 
 void *flaky_make(void *ctx)
 {
@@ -347,7 +350,8 @@ TEST_F(Waiting, DeadlinePassesWhileTheWaiterSleeps)
 
 	std::thread waiter([&] {
 		struct timespec deadline = deadline_in(30 * ms);
-		uint64_t at = (uint64_t)deadline.tv_sec * 1000000000u + (uint64_t)deadline.tv_nsec;
+		uint64_t at = (uint64_t)deadline.tv_sec * 1000000000u +
+			      (uint64_t)deadline.tv_nsec;
 		errno = 0;
 		pool_guard_t g = pool_get_until(pool, &deadline);
 		late = mono_ns() - at;
@@ -422,7 +426,7 @@ TEST_F(Waiting, WaitersLeaveTheLineFromAnyPlace)
 /* Objects alive at the factory's return, and the most ever alive. */
 struct Live {
 	ByteBuffers bufs;
-	std::atomic<int> most{0};
+	std::atomic<int> most{ 0 };
 };
 
 void *counted_make(void *ctx)
@@ -467,8 +471,8 @@ TEST(Stress, BoundHoldsAndDeadlinesAreKept)
 	config.max_lifetime_ns = 5 * ms;
 	pool_t *pool = pool_build(&config);
 	ASSERT_NE(pool, nullptr);
-	std::atomic<uint64_t> worst_late{0};
-	std::atomic<int> served{0}, gave_up{0};
+	std::atomic<uint64_t> worst_late{ 0 };
+	std::atomic<int> served{ 0 }, gave_up{ 0 };
 	std::mutex mu;
 	std::string broken; /* the first rule a snapshot broke */
 	Latch start(threads);
@@ -476,15 +480,19 @@ TEST(Stress, BoundHoldsAndDeadlinesAreKept)
 	run_threads(threads, [&](int t) {
 		start.arrive_and_wait();
 		for (int i = 0; i < rounds; i++) {
-			uint64_t wait = (uint64_t)(i % 4) * ms; /* 0 (a try) to 3 ms */
+			uint64_t wait =
+				(uint64_t)(i % 4) * ms; /* 0 (a try) to 3 ms */
 			struct timespec d = deadline_in(wait);
-			uint64_t at = (uint64_t)d.tv_sec * 1000000000u + (uint64_t)d.tv_nsec;
-			pool_guard_t g = i % 4 == 0 ? pool_try_get(pool) : pool_get_until(pool, &d);
+			uint64_t at = (uint64_t)d.tv_sec * 1000000000u +
+				      (uint64_t)d.tv_nsec;
+			pool_guard_t g = i % 4 == 0 ? pool_try_get(pool)
+						    : pool_get_until(pool, &d);
 			uint64_t now = mono_ns();
 			uint64_t late = now > at ? now - at : 0;
 			uint64_t worst = worst_late;
 
-			while (late > worst && !worst_late.compare_exchange_weak(worst, late)) {
+			while (late > worst &&
+			       !worst_late.compare_exchange_weak(worst, late)) {
 			}
 			if (!g.obj) {
 				gave_up++;
@@ -502,7 +510,8 @@ TEST(Stress, BoundHoldsAndDeadlinesAreKept)
 				pool_guard_discard(&g);
 				break;
 			case 1:
-				bytes(g.obj)[0] = 0xFF; /* validate will catch it */
+				bytes(g.obj)[0] =
+					0xFF; /* validate will catch it */
 				pool_guard_release(&g);
 				break;
 			default:
