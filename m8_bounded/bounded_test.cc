@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -722,6 +723,58 @@ TEST_F(BadRelease, GuardWithoutAPoolOrAnObjectIsEmpty)
 	EXPECT_EQ(pool_stats(pool).bad_releases, 0u);
 	EXPECT_EQ(pool_stats(pool).allocated, 1u);
 	pool_guard_release(&g);
+}
+
+/* --- a factory that throws ---------------------------------------------- */
+
+/* The next @throws_left factory calls throw, as a C++ factory may when a
+ * connection is refused. */
+int throws_left = 0;
+
+void *throwing_make(void *ctx)
+{
+	if (throws_left > 0) {
+		throws_left--;
+		throw std::runtime_error("connection refused");
+	}
+	return ByteBuffers::make(ctx);
+}
+
+using Throwing = m8_test::StatsTest;
+
+TEST_F(Throwing, FactoryExceptionGivesThePlaceBack)
+{
+	config.max_total = 1;
+	build(0, nullptr, throwing_make);
+	throws_left = 1;
+	EXPECT_THROW({ POOL_GUARD(g, pool); }, std::runtime_error);
+
+	pool_stats_t s = pool_stats(pool);
+	EXPECT_EQ(summary(s),
+		  "gets 1 = 0 hits + 1 misses (1 failed); "
+		  "created 0, destroyed 0; out 0, peak 0; idle 0 of 1");
+	EXPECT_EQ(s.total, 0u); /* the only place is free again */
+	pool_guard_t g = pool_try_get(pool);
+	EXPECT_NE(g.obj, nullptr);
+	pool_guard_release(&g);
+}
+
+TEST_F(Throwing, PreallocateExceptionGivesThePlaceBack)
+{
+	config.max_total = 2;
+	build(0, nullptr, throwing_make);
+	throws_left = 1;
+	EXPECT_THROW(
+		{
+			int err = pool_preallocate(pool, 2);
+			(void)err; /* not reached: the factory throws */
+		},
+		std::runtime_error);
+	pool_stats_t s = pool_stats(pool);
+	EXPECT_EQ(s.total, 0u);
+	EXPECT_EQ(s.gets, 0u);
+	EXPECT_EQ(pool_preallocate(pool, 2), 0);
+	EXPECT_STREQ(broken_at_rest(pool_stats(pool)), "");
 }
 
 /* --- the last reference -------------------------------------------------- */

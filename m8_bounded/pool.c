@@ -314,6 +314,44 @@ static void vacate_locked(pool_t *pool, size_t i)
 	pool->stats.total--;
 }
 
+/* A claimed, empty slot while the factory runs for it. */
+struct making {
+	pool_t *pool; /* NULL once the factory has returned */
+	size_t slot;  /* the place claimed */
+	bool get;     /* made for a get (not a preallocation) */
+};
+
+/* The cleanup of a struct making: when the factory did not return (a C++
+ * exception unwinds through this C code, built with -fexceptions), give
+ * the place on, and count the get as a miss and a failure.
+ * Context: the lock is not held; takes it. */
+static void unwound(struct making *m)
+{
+	if (!m->pool)
+		return;
+	lock(m->pool);
+	if (m->get) {
+		m->pool->stats.gets++;
+		m->pool->stats.misses++;
+		m->pool->stats.failures++;
+	}
+	vacate_locked(m->pool, m->slot);
+	unlock(m->pool);
+}
+
+/* Call the factory for the claimed, empty slot @i; should it throw, the
+ * place passes on (and a @get is counted) before the exception goes on.
+ * Return: as create().
+ * Context: the lock is not held. */
+static void *make_in(pool_t *pool, size_t i, bool get)
+{
+	struct making m __attribute__((cleanup(unwound))) = { pool, i, get };
+	void *obj = create(pool);
+
+	m.pool = NULL;
+	return obj;
+}
+
 /* BUSY slot @i holds an object ready for reuse: it goes to the longest
  * waiter, or onto the idle list.
  * Return: true; false when max_size objects are idle already (nothing
@@ -417,7 +455,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 		unlock(pool);
 		if (err < 0)
 			return err == -EAGAIN ? -ENOSPC : err;
-		void *obj = create(pool);
+		void *obj = make_in(pool, i, false);
 
 		err = obj ? 0 : -errno;
 		lock(pool);
@@ -609,7 +647,7 @@ static pool_guard_t get(pool_t *pool, const struct patience *p,
 	if (err == 0 && !obj) {
 		/* An empty place: make an object, without the lock. */
 		unlock(pool);
-		obj = create(pool);
+		obj = make_in(pool, i, true);
 		err = obj ? 0 : -errno;
 		lock(pool);
 		now = stamp_ns();

@@ -73,9 +73,13 @@ typedef void (*pool_destroy_fn)(void *obj, void *ctx);
  * works, false when it is broken (the pool destroys it). */
 typedef bool (*pool_validate_fn)(void *obj, void *ctx);
 
-/* The callbacks run inside pool calls and must return normally: a longjmp
- * or a C++ exception out of one leaves the pool's slot for that object
- * busy for good, and the pool one object smaller. */
+/* The callbacks run inside pool calls and must return normally, but for
+ * the factory: a factory may throw a C++ exception (pool.c is built with
+ * -fexceptions), and the get is then counted as a miss and a failure and
+ * its place in max_total passes on, to a waiter if there is one. A
+ * longjmp out of any callback, or an exception out of validate, reset or
+ * destroy, leaves the pool's place for that object busy for good: the
+ * pool is one object smaller. */
 
 /* max_size when the configuration leaves it 0. */
 #define POOL_DEFAULT_MAX_SIZE 100

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cerrno>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -282,6 +283,52 @@ TEST_F(Waiting, FactoryFailurePassesThePlaceOn)
 	EXPECT_EQ(s.failures, 1u);
 	EXPECT_EQ(s.timeouts, 0u);
 	EXPECT_STREQ(broken_at_rest(s), "");
+}
+
+/* A factory that throws (C++) for the first waiter: its place passes to
+ * the second, as with a failure. */
+int throws_left = 0;
+
+void *throwing_make(void *ctx)
+{
+	if (throws_left > 0) {
+		throws_left--;
+		throw std::runtime_error("connection refused");
+	}
+	return ByteBuffers::make(ctx);
+}
+
+TEST_F(Waiting, FactoryExceptionPassesThePlaceOn)
+{
+	config.max_total = 1;
+	build(0, nullptr, throwing_make);
+	pool_guard_t held = pool_get(pool);
+	bool first_threw = false;
+	void *second = nullptr;
+
+	std::thread first([&] {
+		try {
+			POOL_GUARD(g, pool);
+		} catch (const std::runtime_error &) {
+			first_threw = true;
+		}
+	});
+	await_waits(pool, 1);
+	std::thread later([&] {
+		pool_guard_t g = pool_get(pool);
+		second = g.obj;
+		pool_guard_release(&g);
+	});
+	await_waits(pool, 2);
+	throws_left = 1; /* read by the first waiter after the discard */
+	pool_guard_discard(&held);
+	first.join();
+	later.join();
+
+	EXPECT_TRUE(first_threw);
+	EXPECT_NE(second, nullptr);
+	EXPECT_EQ(pool_stats(pool).failures, 1u);
+	EXPECT_STREQ(broken_at_rest(pool_stats(pool)), "");
 }
 
 /* validate runs on an object handed over to a waiter, too. */
