@@ -178,22 +178,6 @@ inline const char *broken_at_rest(const pool_stats_t &s)
 	return "";
 }
 
-/* The whole text @report (pool_stats_report, pool_leaks_report) writes
- * for @pool, measured first with (NULL, 0) as snprintf allows; "" with a
- * failure when it does not say the same length twice. */
-inline std::string whole_report(int (*report)(const pool_t *, char *, size_t),
-				const pool_t *pool)
-{
-	int len = report(pool, nullptr, 0);
-
-	EXPECT_GT(len, 0);
-	if (len <= 0)
-		return "";
-	std::vector<char> buf((size_t)len + 1, 'X');
-	EXPECT_EQ(report(pool, buf.data(), buf.size()), len);
-	return std::string(buf.data());
-}
-
 /* Nanoseconds on CLOCK_MONOTONIC, the pool's clock. */
 inline uint64_t mono_ns()
 {
