@@ -733,26 +733,13 @@ TEST_F(BadRelease, GuardWithoutAPoolOrAnObjectIsEmpty)
 
 /* --- a factory that throws ---------------------------------------------- */
 
-/* The next @throws_left factory calls throw, as a C++ factory may when a
- * connection is refused. */
-int throws_left = 0;
-
-void *throwing_make(void *ctx)
-{
-	if (throws_left > 0) {
-		throws_left--;
-		throw std::runtime_error("connection refused");
-	}
-	return ByteBuffers::make(ctx);
-}
-
 using Throwing = m8_test::StatsTest;
 
 TEST_F(Throwing, FactoryExceptionGivesThePlaceBack)
 {
 	config.max_total = 1;
-	build(0, nullptr, throwing_make);
-	throws_left = 1;
+	build(0, nullptr, m8_test::refusing_make);
+	m8_test::refusals().throws = 1;
 	EXPECT_THROW({ POOL_GUARD(g, pool); }, std::runtime_error);
 
 	pool_stats_t s = pool_stats(pool);
@@ -768,8 +755,8 @@ TEST_F(Throwing, FactoryExceptionGivesThePlaceBack)
 TEST_F(Throwing, PreallocateExceptionGivesThePlaceBack)
 {
 	config.max_total = 2;
-	build(0, nullptr, throwing_make);
-	throws_left = 1;
+	build(0, nullptr, m8_test::refusing_make);
+	m8_test::refusals().throws = 1;
 	EXPECT_THROW(
 		{
 			int err = pool_preallocate(pool, 2);

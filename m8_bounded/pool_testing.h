@@ -9,11 +9,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstddef>
 #include <ctime>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -176,6 +179,38 @@ inline const char *broken_at_rest(const pool_stats_t &s)
 	if (s.waiting != 0)
 		return "waiting != 0";
 	return "";
+}
+
+/* What the next calls of refusing_make do, as a factory whose server
+ * refuses connections: fail (NULL, errno ECONNREFUSED) or throw a C++
+ * exception. Set them before the call that should meet them. */
+struct Refusals {
+	std::atomic<int> fail{ 0 };   /* calls left that fail */
+	std::atomic<int> throws{ 0 }; /* calls left that throw, after those */
+};
+
+inline Refusals &refusals()
+{
+	static Refusals r;
+	return r;
+}
+
+/* pool_factory_fn over ByteBuffers::make (@ctx is the ByteBuffers), with
+ * the refusals above. */
+inline void *refusing_make(void *ctx)
+{
+	Refusals &r = refusals();
+
+	if (r.fail > 0) {
+		r.fail--;
+		errno = ECONNREFUSED;
+		return nullptr;
+	}
+	if (r.throws > 0) {
+		r.throws--;
+		throw std::runtime_error("connection refused");
+	}
+	return ByteBuffers::make(ctx);
 }
 
 /* Nanoseconds on CLOCK_MONOTONIC, the pool's clock. */

@@ -237,96 +237,70 @@ TEST_F(Waiting, TakeWakesAWaiter)
 	EXPECT_EQ(pool_stats(pool).created_count, 2u);
 }
 
-/* A factory that fails while the callers wait must not strand them: the
- * first waiter's factory call fails, the place passes to the second. */
-std::atomic<int> failures_left{ 0 };
+/* What the first of two waiters saw when its factory call was refused,
+ * and what the second got. */
+struct Refused {
+	int first_errno = 0;	  /* the first get's errno; 0: it threw */
+	bool first_threw = false; /* the factory threw at the first get */
+	void *second = nullptr;	  /* the second get's object */
+};
 
-void *flaky_make(void *ctx)
+/* Two gets wait for the only place (max_total 1); the object out is
+ * discarded, and the first waiter's factory call is refused as
+ * refusals() says. A factory that fails or throws while others wait must
+ * not strand them: the place passes to the second. */
+Refused refuse_the_first_waiter(pool_t *pool, int fail, int throws)
 {
-	if (failures_left > 0) {
-		failures_left--;
-		errno = ECONNREFUSED;
-		return nullptr;
-	}
-	return ByteBuffers::make(ctx);
+	pool_guard_t held = pool_get(pool);
+	Refused r;
+
+	std::thread first([&] {
+		errno = 0;
+		try {
+			pool_guard_t g = pool_get(pool);
+			r.first_errno = errno;
+			EXPECT_EQ(g.obj, nullptr);
+		} catch (const std::runtime_error &) {
+			r.first_threw = true;
+		}
+	});
+	await_waits(pool, 1);
+	std::thread later([&] {
+		pool_guard_t g = pool_get(pool);
+		r.second = g.obj;
+		pool_guard_release(&g);
+	});
+	await_waits(pool, 2);
+	m8_test::refusals().fail = fail; /* read after the discard's grant */
+	m8_test::refusals().throws = throws;
+	pool_guard_discard(&held);
+	first.join();
+	later.join();
+	return r;
 }
 
 TEST_F(Waiting, FactoryFailurePassesThePlaceOn)
 {
 	config.max_total = 1;
-	build(0, nullptr, flaky_make);
-	pool_guard_t held = pool_get(pool);
-	int first_errno = 0;
-	void *second = nullptr;
+	build(0, nullptr, m8_test::refusing_make);
+	Refused r = refuse_the_first_waiter(pool, 1, 0);
 
-	std::thread first([&] {
-		errno = 0;
-		pool_guard_t g = pool_get(pool);
-		EXPECT_EQ(g.obj, nullptr);
-		first_errno = errno;
-	});
-	await_waits(pool, 1);
-	std::thread later([&] {
-		pool_guard_t g = pool_get(pool);
-		second = g.obj;
-		pool_guard_release(&g);
-	});
-	await_waits(pool, 2);
-	failures_left = 1;
-	pool_guard_discard(&held);
-	first.join();
-	later.join();
-
-	EXPECT_EQ(first_errno, ECONNREFUSED);
-	EXPECT_NE(second, nullptr);
+	EXPECT_EQ(r.first_errno, ECONNREFUSED);
+	EXPECT_NE(r.second, nullptr);
 	pool_stats_t s = pool_stats(pool);
 	EXPECT_EQ(s.failures, 1u);
 	EXPECT_EQ(s.timeouts, 0u);
 	EXPECT_STREQ(broken_at_rest(s), "");
 }
 
-/* A factory that throws (C++) for the first waiter: its place passes to
- * the second, as with a failure. */
-int throws_left = 0;
-
-void *throwing_make(void *ctx)
-{
-	if (throws_left > 0) {
-		throws_left--;
-		throw std::runtime_error("connection refused");
-	}
-	return ByteBuffers::make(ctx);
-}
-
 TEST_F(Waiting, FactoryExceptionPassesThePlaceOn)
 {
 	config.max_total = 1;
-	build(0, nullptr, throwing_make);
-	pool_guard_t held = pool_get(pool);
-	bool first_threw = false;
-	void *second = nullptr;
+	build(0, nullptr, m8_test::refusing_make);
+	Refused r = refuse_the_first_waiter(pool, 0, 1);
 
-	std::thread first([&] {
-		try {
-			POOL_GUARD(g, pool);
-		} catch (const std::runtime_error &) {
-			first_threw = true;
-		}
-	});
-	await_waits(pool, 1);
-	std::thread later([&] {
-		pool_guard_t g = pool_get(pool);
-		second = g.obj;
-		pool_guard_release(&g);
-	});
-	await_waits(pool, 2);
-	throws_left = 1; /* read by the first waiter after the discard */
-	pool_guard_discard(&held);
-	first.join();
-	later.join();
-
-	EXPECT_TRUE(first_threw);
-	EXPECT_NE(second, nullptr);
+	EXPECT_TRUE(r.first_threw);
+	EXPECT_NE(r.second, nullptr);
 	EXPECT_EQ(pool_stats(pool).failures, 1u);
 	EXPECT_STREQ(broken_at_rest(pool_stats(pool)), "");
 }
