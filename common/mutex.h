@@ -105,7 +105,8 @@ static inline void mutex_unlock(mutex_t *m)
  * happen: check the condition in a loop.
  * Return: 0, or ETIMEDOUT when @deadline passed. Aborts on any other
  * error. */
-int mutex_cond_wait(mutex_t *m, pthread_cond_t *cond, const struct timespec *deadline);
+int mutex_cond_wait(mutex_t *m, pthread_cond_t *cond,
+		    const struct timespec *deadline);
 
 #ifndef NDEBUG
 /* mutex_held - whether the calling thread holds @m. For assert() only. */
