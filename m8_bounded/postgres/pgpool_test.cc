@@ -133,7 +133,8 @@ protected:
 
 	bool resets() const { return GetParam() == PGPOOL_RESET_DISCARD; }
 
-	// Lends a connection to @use. Return: its backend's pid.
+	// Lends a connection to @use. Return: its backend's pid (asked first:
+	// @use may leave a failed transaction).
 	std::string borrow(const std::function<void(PGconn *)> &use)
 	{
 		POOL_GUARD(g, pgpool_pool(pg_));
@@ -142,8 +143,9 @@ protected:
 			return "";
 		}
 		PGconn *conn = (PGconn *)g.obj;
+		std::string pid = value(conn, "SELECT pg_backend_pid()");
 		use(conn);
-		return value(conn, "SELECT pg_backend_pid()");
+		return pid;
 	}
 
 	// @clean: what the second borrower must see after a reset; @leaked:

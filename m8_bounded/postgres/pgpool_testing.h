@@ -45,7 +45,10 @@ inline bool command(PGconn *conn, const std::string &sql)
 // disturbs the pool's sessions.
 class Admin {
 public:
-	Admin() : conn_(PQconnectdb(PgServerEnv::server()->conninfo)) {}
+	Admin() : conn_(PQconnectdb(PgServerEnv::server()->conninfo))
+	{
+		PQsetNoticeProcessor(conn_, [](void *, const char *) {}, nullptr);
+	}
 	~Admin() { PQfinish(conn_); }
 	Admin(const Admin &) = delete;
 	Admin &operator=(const Admin &) = delete;
