@@ -80,6 +80,8 @@ TEST(PgPool, ConnectsAndReuses)
 		POOL_GUARD(g, pgpool_pool(pg));
 		ASSERT_NE(nullptr, g.obj);
 		EXPECT_EQ(first, value((PGconn *)g.obj, "SELECT pg_backend_pid()"));
+		EXPECT_EQ(app, value((PGconn *)g.obj, "SHOW application_name"))
+			<< "DISCARD ALL resets to the connection string's settings";
 		PGresult *r = pgpool_exec(&g, "SELECT 41 + 1");
 		EXPECT_EQ(PGRES_TUPLES_OK, PQresultStatus(r));
 		EXPECT_STREQ("42", PQgetvalue(r, 0, 0));
