@@ -190,7 +190,7 @@ TEST_F(Failover, ServerDownIsAClearErrorNotAHang)
 	late = pool_get(pool());
 	EXPECT_EQ(nullptr, late.obj);
 	EXPECT_EQ(ECONNREFUSED, errno);
-	EXPECT_LT(seconds_since(start), 1.0);
+	EXPECT_LT(seconds_since(start), 1.5) << "at once, not after connect_timeout";
 	char msg[512];
 	ASSERT_GT(pgpool_last_error(pg_, msg, sizeof(msg)), 0);
 	EXPECT_NE(nullptr, strstr(msg, "Is the server running")) << msg;
@@ -220,7 +220,7 @@ TEST_F(Failover, SilentServerTimesOut)
 
 	EXPECT_EQ(nullptr, g.obj);
 	EXPECT_EQ(ECONNREFUSED, err);
-	EXPECT_GE(took, 1.5);
+	EXPECT_GE(took, 0.9); // libpq counts the timeout in whole seconds of time()
 	EXPECT_LT(took, 8.0);
 	char msg[512];
 	pgpool_last_error(pg_, msg, sizeof(msg));
