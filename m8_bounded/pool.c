@@ -1,5 +1,6 @@
-/* clock_gettime, pthread_condattr_setclock: POSIX, not C11. */
-#define _POSIX_C_SOURCE 200809L
+/* clock_gettime, pthread_condattr_setclock: POSIX, not C11;
+ * CLOCK_MONOTONIC_COARSE: Linux. */
+#define _GNU_SOURCE
 
 #include "m8_bounded/pool.h"
 
@@ -104,14 +105,30 @@ static void unlock(const pool_t *pool)
 	      "pthread_mutex_unlock");
 }
 
-/* Nanoseconds on CLOCK_MONOTONIC. Read it under the lock wherever the
- * value is stored, so that stored times never go backwards. */
-static uint64_t now_ns(void)
+/* Nanoseconds on @clock. */
+static uint64_t clock_ns(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+/* The time for deadlines and waits: CLOCK_MONOTONIC, the clock of the
+ * deadlines callers give and of the waiters' condition variables. */
+static uint64_t now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+/* The time for the pool's records (ages, idle and out times, the average
+ * of objects out): CLOCK_MONOTONIC_COARSE, the same clock a kernel tick
+ * (1-4 ms) behind, read in a few ns where CLOCK_MONOTONIC may take 100
+ * (a virtual machine without a usable TSC). Read it under the lock, so
+ * that recorded times never go backwards. */
+static uint64_t stamp_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC_COARSE);
 }
 
 pool_t *pool_build(const pool_config_t *config)
@@ -149,7 +166,7 @@ pool_t *pool_build(const pool_config_t *config)
 	check(pthread_condattr_setclock(&pool->condattr, CLOCK_MONOTONIC),
 	      "pthread_condattr_setclock");
 	refcount_atomic_init(&pool->ref);
-	pool->built_ns = pool->changed_ns = now_ns();
+	pool->built_ns = pool->changed_ns = stamp_ns();
 	return pool;
 }
 
@@ -378,7 +395,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 		err = obj ? 0 : -errno;
 		lock(pool);
-		uint64_t now = now_ns();
+		uint64_t now = stamp_ns();
 		bool kept = false;
 
 		if (obj) {
@@ -415,20 +432,34 @@ static void leave_line_locked(pool_t *pool, struct waiter *w)
 	pool->stats.waiting--;
 }
 
-/* Wait at the end of the line until a slot is granted, or until
- * @deadline (ns on CLOCK_MONOTONIC; FOREVER: no deadline).
- * Return: 0 with the granted slot (BUSY) in *@slot; -@give_up when the
+/* How long a get may wait. */
+struct patience {
+	uint64_t until;	 /* the deadline, ns on CLOCK_MONOTONIC; FOREVER:
+			    none; 0: do not wait */
+	uint64_t for_ns; /* not 0: wait this long from the start of the
+			    wait instead (pool_get: no clock read unless it
+			    must wait) */
+	int give_up;	 /* the error when the time is up: ETIMEDOUT,
+			    EAGAIN */
+};
+
+/* Wait at the end of the line until a slot is granted, or until the
+ * deadline of @p.
+ * Return: 0 with the granted slot (BUSY) in *@slot; -give_up when the
  * deadline passed first (or had passed: then it does not wait).
  * Context: the lock is held; released while asleep. */
-static int wait_locked(pool_t *pool, uint64_t deadline, int give_up, size_t *slot)
+static int wait_locked(pool_t *pool, const struct patience *p, size_t *slot)
 {
 	pool_stats_t *s = &pool->stats;
 	uint64_t start = now_ns();
+	uint64_t deadline = p->until;
 
+	if (p->for_ns)
+		deadline = p->for_ns < FOREVER - start ? start + p->for_ns : FOREVER;
 	*slot = NO_SLOT;
 	if (start >= deadline) {
 		s->timeouts++;
-		return -give_up;
+		return -p->give_up;
 	}
 	struct waiter w = { .next = NULL, .slot = NO_SLOT };
 	struct timespec ts = { .tv_sec = (time_t)(deadline / NS_PER_S),
@@ -464,15 +495,15 @@ static int wait_locked(pool_t *pool, uint64_t deadline, int give_up, size_t *slo
 		s->wait_ns_max = waited;
 	check(pthread_cond_destroy(&w.wake), "pthread_cond_destroy");
 	*slot = w.slot;
-	return w.slot == NO_SLOT ? -give_up : 0;
+	return w.slot == NO_SLOT ? -p->give_up : 0;
 }
 
 /* Find a slot for a get: an idle object's, or a new place, when nobody
- * waits; else wait in line for one until @deadline.
+ * waits; else wait in line for one as long as @p allows.
  * Return: 0 with a BUSY slot in *@slot (with an object or without);
- * -@give_up past the deadline; -ENOMEM.
+ * -p->give_up when the time is up; -ENOMEM.
  * Context: the lock is held; released while asleep. */
-static int take_locked(pool_t *pool, uint64_t deadline, int give_up, size_t *slot)
+static int take_locked(pool_t *pool, const struct patience *p, size_t *slot)
 {
 	/* Idle objects and free places exist only while nobody waits:
 	 * releases and destroys hand them to waiters first. */
@@ -486,7 +517,7 @@ static int take_locked(pool_t *pool, uint64_t deadline, int give_up, size_t *slo
 		if (err != -EAGAIN)
 			return err;
 	}
-	return wait_locked(pool, deadline, give_up, slot);
+	return wait_locked(pool, p, slot);
 }
 
 /* Lend BUSY slot @i's object out, taken at @file:@line.
@@ -509,10 +540,10 @@ static uint64_t lend_locked(pool_t *pool, size_t i, uint64_t now,
 	return sl->gen;
 }
 
-/* The get behind every get: take a slot (waiting until @deadline, giving
- * up with @give_up), check the object in it or make one, lend it.
+/* The get behind every get: take a slot (waiting as long as @p allows),
+ * check the object in it or make one, lend it.
  * Context: takes the lock; calls the callbacks without it. */
-static pool_guard_t get(pool_t *pool, uint64_t deadline, int give_up,
+static pool_guard_t get(pool_t *pool, const struct patience *p,
 			const char *file, int line)
 {
 	size_t i;
@@ -520,9 +551,8 @@ static pool_guard_t get(pool_t *pool, uint64_t deadline, int give_up,
 	bool hit = false;
 
 	lock(pool);
-	pool->stats.gets++;
-	int err = take_locked(pool, deadline, give_up, &i);
-	uint64_t now = now_ns();
+	int err = take_locked(pool, p, &i);
+	uint64_t now = stamp_ns();
 
 	while (err == 0 && (obj = pool->slots[i].obj)) {
 		size_t *expired = expired_locked(pool, &pool->slots[i], now);
@@ -535,7 +565,7 @@ static pool_guard_t get(pool_t *pool, uint64_t deadline, int give_up,
 		if (!hit)
 			destroy(pool, obj);
 		lock(pool);
-		now = now_ns();
+		now = stamp_ns();
 		if (hit)
 			break;
 		(*(expired ? expired : &pool->stats.validation_failures))++;
@@ -552,7 +582,7 @@ static pool_guard_t get(pool_t *pool, uint64_t deadline, int give_up,
 		obj = create(pool);
 		err = obj ? 0 : -errno;
 		lock(pool);
-		now = now_ns();
+		now = stamp_ns();
 		if (obj) {
 			pool->slots[i].obj = obj;
 			pool->slots[i].born_ns = now;
@@ -561,6 +591,7 @@ static pool_guard_t get(pool_t *pool, uint64_t deadline, int give_up,
 			vacate_locked(pool, i); /* the next waiter tries */
 		}
 	}
+	pool->stats.gets++; /* counted as it ends, with its hit or miss */
 	pool->stats.hits += hit;
 	pool->stats.misses += !hit;
 	if (err < 0) {
@@ -578,21 +609,21 @@ static pool_guard_t get(pool_t *pool, uint64_t deadline, int give_up,
 pool_guard_t pool_get_until_at(pool_t *pool, const struct timespec *deadline,
 			       const char *file, int line)
 {
-	uint64_t at = FOREVER;
+	struct patience p = { .until = FOREVER, .give_up = ETIMEDOUT };
 
 	if (deadline && (deadline->tv_nsec < 0 || deadline->tv_nsec >= (long)NS_PER_S)) {
 		errno = EINVAL;
 		return empty_guard;
 	}
 	if (deadline && deadline->tv_sec < 0)
-		at = 0;
+		p.until = 0;
 	else if (deadline && (uint64_t)deadline->tv_sec < FOREVER / NS_PER_S - 1)
-		at = (uint64_t)deadline->tv_sec * NS_PER_S + (uint64_t)deadline->tv_nsec;
+		p.until = (uint64_t)deadline->tv_sec * NS_PER_S + (uint64_t)deadline->tv_nsec;
 	if (!pool) {
 		errno = EINVAL;
 		return empty_guard;
 	}
-	return get(pool, at, ETIMEDOUT, file, line);
+	return get(pool, &p, file, line);
 }
 
 pool_guard_t pool_get_at(pool_t *pool, const char *file, int line)
@@ -601,20 +632,20 @@ pool_guard_t pool_get_at(pool_t *pool, const char *file, int line)
 		errno = EINVAL;
 		return empty_guard;
 	}
-	uint64_t now = now_ns();
-	uint64_t at = pool->max_wait_ns < FOREVER - now ? now + pool->max_wait_ns
-							 : FOREVER;
+	struct patience p = { .for_ns = pool->max_wait_ns, .give_up = ETIMEDOUT };
 
-	return get(pool, at, ETIMEDOUT, file, line);
+	return get(pool, &p, file, line);
 }
 
 pool_guard_t pool_try_get_at(pool_t *pool, const char *file, int line)
 {
+	struct patience p = { .until = 0, .give_up = EAGAIN };
+
 	if (!pool) {
 		errno = EINVAL;
 		return empty_guard;
 	}
-	return get(pool, 0, EAGAIN, file, line);
+	return get(pool, &p, file, line);
 }
 
 /* Empty *@guard and end its loan: the slot becomes BUSY, the object no
@@ -641,7 +672,7 @@ static pool_t *end_loan(pool_guard_t *guard, pool_guard_t *loan, uint64_t *now)
 		unlock(pool);
 		return NULL;
 	}
-	*now = now_ns();
+	*now = stamp_ns();
 	account_locked(pool, *now);
 	pool->stats.allocated--;
 	sl->state = SLOT_BUSY;
@@ -663,7 +694,6 @@ void pool_guard_release(pool_guard_t *guard)
 		unlock(pool);
 		pool->reset(loan.obj, pool->ctx);
 		lock(pool);
-		now = now_ns();
 	}
 	bool kept = !old && shelve_locked(pool, i, now);
 
@@ -707,7 +737,7 @@ size_t pool_evict(pool_t *pool)
 
 	while (pool) {
 		lock(pool);
-		uint64_t now = now_ns();
+		uint64_t now = stamp_ns();
 		size_t *cause = NULL;
 		size_t *link = &pool->idle;
 
@@ -757,7 +787,7 @@ pool_stats_t pool_stats(const pool_t *pool)
 
 	if (pool) {
 		lock(pool);
-		uint64_t now = now_ns();
+		uint64_t now = stamp_ns();
 		uint64_t span = now - pool->built_ns;
 		double area = pool->allocated_area + (double)pool->stats.allocated *
 							     (double)(now - pool->changed_ns);
@@ -806,25 +836,36 @@ double pool_stats_miss_rate(const pool_stats_t *stats)
 	return stats ? ratio((double)stats->misses, (double)stats->gets) : 0.0;
 }
 
-/* Append to a report being written with snprintf semantics: format at
- * @buf + *@len, or only measure once @buf is full; add the length to
- * *@len.
- * Return: 0; -EOVERFLOW when the format fails or the report passes
- * INT_MAX bytes. */
-__attribute__((format(printf, 4, 5))) static int
-append(char *buf, size_t size, int *len, const char *fmt, ...)
+/* A report being written with snprintf semantics. */
+struct report {
+	char *buf;   /* where; NULL when only measuring */
+	size_t size; /* bytes at buf */
+	size_t len;  /* the length of the whole report so far */
+	bool failed; /* a format failed (cannot happen with ours) */
+};
+
+/* Append to @r: format at buf + len, or only measure once buf is full. */
+__attribute__((format(printf, 2, 3))) static void
+append(struct report *r, const char *fmt, ...)
 {
-	size_t done = (size_t)*len < size ? (size_t)*len : size;
+	size_t done = r->len < r->size ? r->len : r->size;
 	va_list ap;
 
 	va_start(ap, fmt);
-	int more = vsnprintf(buf ? buf + done : NULL, size - done, fmt, ap);
+	int more = vsnprintf(r->buf ? r->buf + done : NULL, r->size - done, fmt, ap);
 
 	va_end(ap);
-	if (more < 0 || more > INT_MAX - *len)
-		return -EOVERFLOW;
-	*len += more;
-	return 0;
+	if (more < 0)
+		r->failed = true;
+	else
+		r->len += (size_t)more;
+}
+
+/* Return: the length of report @r; -EOVERFLOW when it failed or is longer
+ * than an int holds. */
+static int finish(const struct report *r)
+{
+	return r->failed || r->len > INT_MAX ? -EOVERFLOW : (int)r->len;
 }
 
 /* The pool keeps fewer objects than its load needs: returned objects were
@@ -855,92 +896,79 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size)
 		return -EINVAL;
 	pool_stats_t s = pool_stats(pool);
 	double hit = 100.0 * pool_stats_hit_rate(&s);
-	int len = 0;
-	int err = append(buf, size, &len,
-			 "Pool Statistics:\n"
-			 "- Total gets: %zu\n"
-			 "- Hits: %zu (%.1f%%)\n"
-			 "- Misses: %zu (%.1f%%)\n"
-			 "- Hit rate: %.1f%%\n"
-			 "- Created: %zu\n"
-			 "- Destroyed (pool full): %zu\n"
-			 "- Failed gets: %zu\n"
-			 "- Peak allocated: %zu\n"
-			 "- Current allocated: %zu\n"
-			 "- Available: %zu\n"
-			 "- Avg allocated: %.1f\n",
-			 s.gets, s.hits, hit, s.misses,
-			 100.0 * pool_stats_miss_rate(&s), hit, s.created_count,
-			 s.destroyed_count, s.failures, s.peak_allocated,
-			 s.allocated, s.available, s.avg_allocated);
+	struct report r = { .buf = buf, .size = size };
 
-	if (!err && s.max_total)
-		err = append(buf, size, &len, "- Total: %zu of %zu\n", s.total,
-			     s.max_total);
-	else if (!err)
-		err = append(buf, size, &len, "- Total: %zu\n", s.total);
-	if (!err)
-		err = append(buf, size, &len,
-			     "- Waits: %zu (avg %.1f ms, max %.1f ms)\n"
-			     "- Timeouts: %zu\n"
-			     "- Waiting: %zu (peak %zu)\n"
-			     "- Validation failures: %zu\n"
-			     "- Discarded: %zu\n"
-			     "- Evicted: %zu (lifetime), %zu (idle)\n"
-			     "- Suspected leaks: %zu\n"
-			     "- Bad releases: %zu\n",
-			     s.waits, ratio(ms(s.wait_ns_total), (double)s.waits),
-			     ms(s.wait_ns_max), s.timeouts, s.waiting,
-			     s.peak_waiting, s.validation_failures, s.discarded,
-			     s.evicted_lifetime, s.evicted_idle, s.suspected_leaks,
-			     s.bad_releases);
-	if (!err && too_small(&s))
-		err = append(buf, size, &len,
-			     "- Recommendation: raise max_size from %zu to %zu "
-			     "(the peak); %zu %s destroyed because the pool "
-			     "was full\n",
-			     s.max_size, s.peak_allocated, s.destroyed_count,
-			     s.destroyed_count == 1 ? "object was" : "objects were");
-	if (!err && too_few(&s))
-		err = append(buf, size, &len,
-			     "- Recommendation: raise max_total from %zu to %zu "
-			     "(%zu in use and %zu waiting at the peak; %zu "
-			     "timeouts, %zu of %zu gets waited)\n",
-			     s.max_total,
-			     s.max_total + (s.peak_waiting ? s.peak_waiting : 1),
-			     s.max_total, s.peak_waiting, s.timeouts, s.waits,
-			     s.gets);
-	return err ? err : len;
+	append(&r,
+	       "Pool Statistics:\n"
+	       "- Total gets: %zu\n"
+	       "- Hits: %zu (%.1f%%)\n"
+	       "- Misses: %zu (%.1f%%)\n"
+	       "- Hit rate: %.1f%%\n"
+	       "- Created: %zu\n"
+	       "- Destroyed (pool full): %zu\n"
+	       "- Failed gets: %zu\n"
+	       "- Peak allocated: %zu\n"
+	       "- Current allocated: %zu\n"
+	       "- Available: %zu\n"
+	       "- Avg allocated: %.1f\n",
+	       s.gets, s.hits, hit, s.misses, 100.0 * pool_stats_miss_rate(&s),
+	       hit, s.created_count, s.destroyed_count, s.failures,
+	       s.peak_allocated, s.allocated, s.available, s.avg_allocated);
+	if (s.max_total)
+		append(&r, "- Total: %zu of %zu\n", s.total, s.max_total);
+	else
+		append(&r, "- Total: %zu\n", s.total);
+	append(&r,
+	       "- Waits: %zu (avg %.1f ms, max %.1f ms)\n"
+	       "- Timeouts: %zu\n"
+	       "- Waiting: %zu (peak %zu)\n"
+	       "- Validation failures: %zu\n"
+	       "- Discarded: %zu\n"
+	       "- Evicted: %zu (lifetime), %zu (idle)\n"
+	       "- Suspected leaks: %zu\n"
+	       "- Bad releases: %zu\n",
+	       s.waits, ratio(ms(s.wait_ns_total), (double)s.waits),
+	       ms(s.wait_ns_max), s.timeouts, s.waiting, s.peak_waiting,
+	       s.validation_failures, s.discarded, s.evicted_lifetime,
+	       s.evicted_idle, s.suspected_leaks, s.bad_releases);
+	if (too_small(&s))
+		append(&r,
+		       "- Recommendation: raise max_size from %zu to %zu (the "
+		       "peak); %zu %s destroyed because the pool was full\n",
+		       s.max_size, s.peak_allocated, s.destroyed_count,
+		       s.destroyed_count == 1 ? "object was" : "objects were");
+	if (too_few(&s))
+		append(&r,
+		       "- Recommendation: raise max_total from %zu to %zu; gets "
+		       "that gave up: %zu, that waited: %zu of %zu, most waiting "
+		       "at once: %zu\n",
+		       s.max_total, s.max_total + (s.peak_waiting ? s.peak_waiting : 1),
+		       s.timeouts, s.waits, s.gets, s.peak_waiting);
+	return finish(&r);
 }
 
 int pool_leaks_report(const pool_t *pool, char *buf, size_t size)
 {
 	if (!pool || (!buf && size > 0))
 		return -EINVAL;
-	int len = 0;
+	struct report r = { .buf = buf, .size = size };
 
 	if (!pool->leak_threshold_ns) {
-		int err = append(buf, size, &len,
-				 "Suspected leaks: not tracked "
-				 "(leak_threshold_ns is 0)\n");
-
-		return err ? err : len;
+		append(&r, "Suspected leaks: not tracked (leak_threshold_ns is 0)\n");
+		return finish(&r);
 	}
 	lock(pool);
-	uint64_t now = now_ns();
-	int err = append(buf, size, &len,
-			 "Suspected leaks (out longer than %.1f ms): %zu\n",
-			 ms(pool->leak_threshold_ns), leaks_locked(pool, now));
+	uint64_t now = stamp_ns();
 
-	for (size_t i = 0; !err && i < pool->nslots; i++) {
+	append(&r, "Suspected leaks (out longer than %.1f ms): %zu\n",
+	       ms(pool->leak_threshold_ns), leaks_locked(pool, now));
+	for (size_t i = 0; i < pool->nslots; i++) {
 		const struct slot *sl = &pool->slots[i];
 
 		if (leaking(pool, sl, now))
-			err = append(buf, size, &len,
-				     "- %p out for %.1f ms, taken at %s:%d\n",
-				     sl->obj, ms(now - sl->since_ns), sl->file,
-				     sl->line);
+			append(&r, "- %p out for %.1f ms, taken at %s:%d\n", sl->obj,
+			       ms(now - sl->since_ns), sl->file, sl->line);
 	}
 	unlock(pool);
-	return err ? err : len;
+	return finish(&r);
 }

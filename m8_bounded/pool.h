@@ -33,6 +33,12 @@
  *	if (query(conn.obj) == BROKEN)
  *		pool_guard_discard(&conn);	// not back into the pool
  *
+ * Time: deadlines and waits are on CLOCK_MONOTONIC. Ages, idle and out
+ * times and the average of objects out are recorded on
+ * CLOCK_MONOTONIC_COARSE, a kernel tick (1-4 ms) coarser and far cheaper
+ * to read: lifetimes, idle timeouts and leak thresholds are meant in
+ * seconds or minutes, and are kept to within a tick.
+ *
  * Threads: as milestone 6. A mutex guards the pool's state; each waiter
  * sleeps on its own condition variable. The factory, reset, validate and
  * destroy callbacks never run while the lock is held, and must be safe to
@@ -155,7 +161,8 @@ int pool_preallocate(pool_t *pool, size_t count);
 pool_guard_t pool_get_until_at(pool_t *pool, const struct timespec *deadline,
 			       const char *file, int line);
 
-/* pool_get_at - pool_get_until_at with a deadline max_wait_ns from now.
+/* pool_get_at - pool_get_until_at with a deadline max_wait_ns after the
+ * get joins the line (a get that need not wait reads no clock for it).
  * Return: as pool_get_until_at (ETIMEDOUT after max_wait_ns).
  * Context: as pool_get_until_at. */
 pool_guard_t pool_get_at(pool_t *pool, const char *file, int line);
@@ -246,7 +253,7 @@ size_t pool_len(const pool_t *pool);	       /* the spec's name: pool_available *
  * get is a miss (it made an object, or failed); a miss that hands out
  * nothing is a failure (timeouts included). */
 typedef struct pool_stats {
-	size_t gets;		    /* get calls on the pool */
+	size_t gets;		    /* get calls on the pool that have returned */
 	size_t hits;		    /* gets served by an existing object */
 	size_t misses;		    /* the other gets */
 	size_t failures;	    /* misses that handed out nothing */
@@ -321,10 +328,13 @@ double pool_stats_miss_rate(const pool_stats_t *stats);
  *	  were destroyed because the pool was full
  * when objects were destroyed for want of idle room and the peak exceeds
  * max_size, and
- *	- Recommendation: raise max_total from 10 to 13 (10 out + 3 waiting
- *	  at the peak): 2 gets timed out, 12 of 100 waited
- * when a get timed out or more than one get in ten waited (check first
- * that the objects are not held longer than they need).
+ *	- Recommendation: raise max_total from 10 to 13; gets that gave
+ *	  up: 2, that waited: 12 of 100, most waiting at once: 3
+ * when a get gave up (ETIMEDOUT, EAGAIN) or more than one get in ten
+ * waited; the figure is max_total plus the most threads that waited at
+ * once (at least one more). Check first that the objects are not held
+ * longer than they need, and that what they stand for (a database) can
+ * take more.
  * Return: the length of the whole report (not counting the NUL), as
  * snprintf: a value >= @size means @buf was too small; -EINVAL for a NULL
  * pool, or a NULL @buf with @size > 0.

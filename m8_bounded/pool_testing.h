@@ -204,17 +204,20 @@ inline struct timespec deadline_in(uint64_t ns)
 	return ts;
 }
 
-/* Sleep for @ns: only where time is the contract (lifetimes, timeouts). */
+/* Sleep for @ns: only where time is the contract (lifetimes, timeouts).
+ * The pool records ages on CLOCK_MONOTONIC_COARSE, whose tick is up to
+ * 4 ms: sleep 10 ms past the time under test. */
 inline void sleep_ns(uint64_t ns)
 {
 	std::this_thread::sleep_for(std::chrono::nanoseconds(ns));
 }
 
-/* Return once @n threads wait in @pool's line: the state a fairness test
- * needs before it acts (a condition, not a guess at how long it takes). */
-inline void await_waiting(const pool_t *pool, size_t n)
+/* Return once @n gets have joined @pool's line (the waits counter, which
+ * only grows): the state a fairness test needs before it acts, a
+ * condition rather than a guess at how long a thread takes to get there. */
+inline void await_waits(const pool_t *pool, size_t n)
 {
-	while (pool_stats(pool).waiting != n)
+	while (pool_stats(pool).waits < n)
 		std::this_thread::yield();
 }
 
