@@ -89,6 +89,7 @@ static void *client(void *arg)
 	return NULL;
 }
 
+/* now_s - CLOCK_MONOTONIC in seconds. */
 static double now_s(void)
 {
 	struct timespec t;

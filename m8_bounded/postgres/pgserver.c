@@ -71,8 +71,8 @@ static int find_bindir(pgserver_t *srv)
 	int err = -ENOENT;
 
 	if (glob("/usr/lib/postgresql/*/bin/initdb", 0, NULL, &g) == 0) {
-		/* glob sorts: the last is the newest (for one-digit-count
-		 * versions, which is all Debian has had since 10) */
+		/* glob sorts by name: the last is the newest, as long as
+		 * the versions have two digits (10 and later) */
 		const char *last = g.gl_pathv[g.gl_pathc - 1];
 		size_t len = strlen(last) - strlen("/initdb");
 
