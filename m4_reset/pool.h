@@ -83,8 +83,9 @@ void pool_unref(pool_t *pool);
 /* pool_preallocate - make @count objects with the factory and keep them
  * idle.
  * Return: 0; -EINVAL for a NULL pool; -ENOSPC when more than max_size
- * objects would be idle (nothing is made); -ENOMEM when memory is short
- * (nothing is made); or the factory's error (-errno), in which case the
+ * objects would be idle (nothing is made); -ENOMEM when memory is short,
+ * -EOVERFLOW when the idle list could not even be addressed (nothing is
+ * made); or the factory's error (-errno), in which case the
  * objects made before the failure stay in the pool. */
 int pool_preallocate(pool_t *pool, size_t count);
 

@@ -530,6 +530,15 @@ TEST_F(PoolTest, PreallocateBeyondMaxSize)
 	EXPECT_EQ(pool_available(pool), 3u);
 }
 
+/* SIZE_MAX places do not fit in memory's address range (issue 14). */
+TEST_F(PoolTest, PreallocateBeyondAddressSpaceOverflows)
+{
+	build(ByteBuffers::clear, SIZE_MAX);
+	EXPECT_EQ(pool_preallocate(pool, SIZE_MAX), -EOVERFLOW);
+	EXPECT_EQ(bufs.made, 0);
+	EXPECT_EQ(pool_available(pool), 0u);
+}
+
 /* --- allocation and factory failure --------------------------------------- */
 
 TEST(OutOfMemory, BuildFails)
