@@ -18,7 +18,10 @@
  *
  * Everything else is milestone 3: a shared, refcounted pool that grows on
  * demand. Single-threaded: the pool and its guards must stay on one
- * thread.
+ * thread. The factory, reset and destroy callbacks must not call into the
+ * pool that runs them: a reference taken while the pool is being freed
+ * aborts; other re-entry is not checked, and can cost an object its
+ * reserved place (a release out of memory then destroys it).
  */
 #ifndef OBJPOOL_M4_RESET_POOL_H
 #define OBJPOOL_M4_RESET_POOL_H
