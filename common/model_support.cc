@@ -247,4 +247,21 @@ void run_op(bool sweep, const std::function<void()> &attempt)
 	fail("allocation failure sweep", "an end within 64 allocations", "no end");
 }
 
+void run_program(const uint8_t *data, size_t size, unsigned n_codes,
+		 const char *const *names, unsigned arm_code,
+		 const std::function<void(const Op &)> &step,
+		 const std::function<void()> &finish)
+{
+	Program program(data, size);
+
+	mem_fail_next(0);
+	while (!program.done()) {
+		Op op = program.next(n_codes);
+
+		begin_step(op, names[op.code]);
+		run_op(op.sweep && op.code != arm_code, [&] { step(op); });
+	}
+	finish();
+}
+
 } // namespace model

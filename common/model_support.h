@@ -156,8 +156,16 @@ void check_eq(const char *what, const A &expected, const B &actual)
  * armed before are dropped. */
 void run_op(bool sweep, const std::function<void()> &attempt);
 
-/* The errno an op reports: for pointer results errno, for int results the
- * negated return. Reset errno to a canary before each op with this. */
+/* What every model_run does: read the operations of @data[0..@size) one
+ * by one, name each step (@names[code]), run @step on it, under the sweep
+ * when its op byte asks, except for @arm_code, the op that arms injected
+ * allocation failures itself; then @finish. */
+void run_program(const uint8_t *data, size_t size, unsigned n_codes,
+		 const char *const *names, unsigned arm_code,
+		 const std::function<void(const Op &)> &step,
+		 const std::function<void()> &finish);
+
+/* Set errno to this before an operation: a success must leave it so. */
 constexpr int kErrnoCanary = 12345;
 
 } // namespace model
