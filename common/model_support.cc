@@ -201,7 +201,9 @@ void begin_step(const Op &op, const char *name)
 	step.number++;
 	step.name = name;
 	step.op = op;
-	if (std::getenv("MODEL_TRACE"))
+	static const bool trace = std::getenv("MODEL_TRACE") != nullptr;
+
+	if (trace)
 		std::fprintf(stderr, "model: step %zu: %s%s a=%u b=%u\n", step.number,
 			     op.sweep ? "sweep " : "", name, op.a, op.b);
 }

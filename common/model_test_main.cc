@@ -95,7 +95,7 @@ TEST(Model, RandomPrograms)
 		run(unhex(text), std::string("MODEL_PROGRAM=") + text);
 		return;
 	}
-	uint64_t first = 1, count = 300;
+	uint64_t first = 1, count = 200;
 
 	if (const char *seed = env("MODEL_SEED")) {
 		first = std::strtoull(seed, nullptr, 10);
@@ -114,7 +114,7 @@ TEST(Model, EveryOperationUnderAllocationFailure)
 {
 	if (replaying())
 		return;
-	for (uint64_t seed = 1; seed <= 8; seed++) {
+	for (uint64_t seed = 1; seed <= 4; seed++) {
 		for (unsigned code = 0; code < 128; code++) {
 			std::vector<uint8_t> bytes = program(1000 * seed + code, 12);
 			uint64_t state = seed * 128 + code;
