@@ -194,6 +194,66 @@ void Observation::check_error(int err, int factory_errno) const
 		     std::strerror(err));
 }
 
+void Failures::arm_alloc(const Op &op)
+{
+	mem_fail_after(op.a % 4, op.b % 3);
+}
+
+void Failures::arm_factory(Objects &objs, const Op &op)
+{
+	factory_errno = op.b & 1 ? ECONNREFUSED : 0;
+	objs.fail_factory(op.a % 3, factory_errno);
+}
+
+void Failures::disarm(Objects &objs)
+{
+	mem_fail_next(0);
+	objs.fail_factory(0, 0);
+}
+
+std::vector<void *> check_preallocate(const Observation &obs, size_t count, int ret,
+				      int refusal, int factory_errno)
+{
+	std::vector<void *> made = obs.made();
+
+	if (refusal) {
+		check_eq("pool_preallocate", refusal, ret);
+		check_eq("objects made", 0u, made.size());
+	} else if (ret == 0) {
+		check_eq("objects made", count, made.size());
+	} else {
+		obs.check_error(-ret, factory_errno);
+		if (made.size() >= count)
+			fail("objects made before the error", "fewer than " + show(count),
+			     show(made.size()));
+	}
+	return made;
+}
+
+void check_alive(const Objects &objs, const std::vector<void *> &objects)
+{
+	for (void *obj : objects)
+		if (!objs.is_alive(obj))
+			fail("object held", "alive", "destroyed");
+}
+
+void drop_one(Objects &objs, std::vector<void *> &own, size_t i)
+{
+	if (own.empty())
+		return;
+	i %= own.size();
+	Objects::destroy(own[i], &objs);
+	own.erase(own.begin() + static_cast<std::ptrdiff_t>(i));
+}
+
+void destroy_all(Objects &objs, std::vector<void *> &own)
+{
+	for (void *obj : own)
+		Objects::destroy(obj, &objs);
+	own.clear();
+	check_eq("objects alive in the end", 0u, objs.alive());
+}
+
 void begin_step(const Op &op, const char *name)
 {
 	Step &step = current();

@@ -119,6 +119,36 @@ class Observation {
 	uint64_t first_id_;
 };
 
+/* The failures a program arms: allocation failures (mem_fail_after) and
+ * factory failures, and the errno those set. */
+struct Failures {
+	int factory_errno = 0; /* what a failing factory sets; 0: none */
+
+	/* Arm failures as @op's arguments say: after a few allocations,
+	 * fail a few; or fail the next few factory calls. */
+	void arm_alloc(const Op &op);
+	void arm_factory(Objects &objs, const Op &op);
+	/* Disarm both. */
+	void disarm(Objects &objs);
+};
+
+/* Check pool_preallocate(@count)'s outcome @ret, observed by @obs: with
+ * @refusal (an -errno; 0 for none) it must return that and make nothing;
+ * else 0 having made @count objects, or an error @obs explains, having
+ * made fewer. Return: the objects made, now idle, oldest first. */
+std::vector<void *> check_preallocate(const Observation &obs, size_t count, int ret,
+				      int refusal, int factory_errno);
+
+/* Check that each of @objects is alive. */
+void check_alive(const Objects &objs, const std::vector<void *> &objects);
+
+/* Destroy the object @i (modulo the size) of @own and remove it. */
+void drop_one(Objects &objs, std::vector<void *> &own, size_t i);
+
+/* Destroy every object of @own (the program's), then check that no
+ * object is alive: the end of every model_run. */
+void destroy_all(Objects &objs, std::vector<void *> &own);
+
 /* Name the step that runs now, for the divergence report (and for a trace
  * on stderr when MODEL_TRACE is set). */
 void begin_step(const Op &op, const char *name);

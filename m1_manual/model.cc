@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "common/mem_testing.h"
 #include "common/model.h"
 #include "common/model_support.h"
 
@@ -60,7 +59,7 @@ class Model {
 	std::vector<void *> out_;  /* from pool_get */
 	std::vector<void *> own_;  /* the program's, not the pool's */
 	size_t counted_out_ = 0;   /* what the pool counts out */
-	int factory_errno_ = 0;	   /* what an injected factory failure sets */
+	model::Failures failures_;
 };
 
 /* Create a pool when there is none. Return: whether there is one. */
@@ -73,7 +72,7 @@ bool Model::ensure_pool()
 	errno = model::kErrnoCanary;
 	pool_ = pool_new(Objects::make, Objects::destroy, &objs_);
 	if (!pool_) {
-		obs.check_error(errno, factory_errno_);
+		obs.check_error(errno, failures_.factory_errno);
 		return false;
 	}
 	counted_out_ = 0;
@@ -111,7 +110,7 @@ void Model::give_back(std::vector<void *> &from, size_t i)
 
 	if (ret < 0) {
 		MODEL_CHECK_EQ(0u, counted_out_);
-		obs.check_error(-ret, factory_errno_);
+		obs.check_error(-ret, failures_.factory_errno);
 		return;
 	}
 	MODEL_CHECK_EQ(0, ret);
@@ -127,17 +126,9 @@ void Model::preallocate(uint8_t how)
 	size_t count = how < 0xf0 ? how % 8 : SIZE_MAX;
 	model::Observation obs(objs_);
 	int ret = pool_preallocate(pool_, count);
-	std::vector<void *> made = obs.made();
+	std::vector<void *> made = model::check_preallocate(
+		obs, count, ret, count == SIZE_MAX ? -EOVERFLOW : 0, failures_.factory_errno);
 
-	if (count == SIZE_MAX) {
-		MODEL_CHECK_EQ(-EOVERFLOW, ret);
-		MODEL_CHECK_EQ(0u, made.size());
-	} else if (ret == 0) {
-		MODEL_CHECK_EQ(count, made.size());
-	} else {
-		obs.check_error(-ret, factory_errno_);
-		MODEL_CHECK(made.size() < count); /* kept what was made */
-	}
 	idle_.insert(idle_.end(), made.begin(), made.end());
 }
 
@@ -191,10 +182,8 @@ void Model::check_state()
 		MODEL_CHECK_EQ(idle_.empty(), pool_is_empty(pool_));
 	}
 	MODEL_CHECK_EQ(idle_.size() + out_.size() + own_.size(), objs_.alive());
-	for (void *obj : out_)
-		MODEL_CHECK(objs_.is_alive(obj));
-	for (void *obj : own_)
-		MODEL_CHECK(objs_.is_alive(obj));
+	model::check_alive(objs_, out_);
+	model::check_alive(objs_, own_);
 }
 
 void Model::step(const model::Op &op)
@@ -223,21 +212,16 @@ void Model::step(const model::Op &op)
 			free_pool();
 		break;
 	case FAIL_ALLOC:
-		mem_fail_after(op.a % 4, op.b % 3);
+		failures_.arm_alloc(op);
 		break;
 	case FAIL_FACTORY:
-		factory_errno_ = op.b & 1 ? ECONNREFUSED : 0;
-		objs_.fail_factory(op.a % 3, factory_errno_);
+		failures_.arm_factory(objs_, op);
 		break;
 	case MISUSE:
 		misuse(op.a);
 		break;
 	case DROP_OWN:
-		if (!own_.empty()) {
-			size_t i = op.a % own_.size();
-			Objects::destroy(own_[i], &objs_);
-			own_.erase(own_.begin() + i);
-		}
+		model::drop_one(objs_, own_, op.a);
 		break;
 	case CHECK:
 		ensure_pool();
@@ -250,14 +234,10 @@ void Model::step(const model::Op &op)
  * be destroyed in the end. */
 void Model::finish()
 {
-	mem_fail_next(0);
-	objs_.fail_factory(0, 0);
+	failures_.disarm(objs_);
 	if (pool_)
 		free_pool();
-	for (void *obj : own_)
-		Objects::destroy(obj, &objs_);
-	own_.clear();
-	MODEL_CHECK_EQ(0u, objs_.alive());
+	model::destroy_all(objs_, own_);
 }
 
 } // namespace

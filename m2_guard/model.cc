@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "common/mem_testing.h"
 #include "common/model.h"
 #include "common/model_support.h"
 
@@ -66,7 +65,7 @@ class Model {
 	std::vector<void *> idle_;	   /* the next pool_get gets the last */
 	std::vector<pool_guard_t> guards_; /* out */
 	std::vector<void *> taken_;	   /* the program's own */
-	int factory_errno_ = 0;		   /* what an injected factory failure sets */
+	model::Failures failures_;
 };
 
 /* Create a pool when there is none. Return: whether there is one. */
@@ -79,7 +78,7 @@ bool Model::ensure_pool()
 	errno = model::kErrnoCanary;
 	pool_ = pool_new(Objects::make, Objects::destroy, &objs_);
 	if (!pool_)
-		obs.check_error(errno, factory_errno_);
+		obs.check_error(errno, failures_.factory_errno);
 	return pool_ != nullptr;
 }
 
@@ -160,17 +159,9 @@ void Model::preallocate(uint8_t how)
 	size_t count = how < 0xf0 ? how % 8 : SIZE_MAX;
 	model::Observation obs(objs_);
 	int ret = pool_preallocate(pool_, count);
-	std::vector<void *> made = obs.made();
+	std::vector<void *> made = model::check_preallocate(
+		obs, count, ret, count == SIZE_MAX ? -EOVERFLOW : 0, failures_.factory_errno);
 
-	if (count == SIZE_MAX) {
-		MODEL_CHECK_EQ(-EOVERFLOW, ret);
-		MODEL_CHECK_EQ(0u, made.size());
-	} else if (ret == 0) {
-		MODEL_CHECK_EQ(count, made.size());
-	} else {
-		obs.check_error(-ret, factory_errno_);
-		MODEL_CHECK(made.size() < count); /* kept what was made */
-	}
 	idle_.insert(idle_.end(), made.begin(), made.end());
 }
 
@@ -222,8 +213,7 @@ void Model::check_state()
 	MODEL_CHECK_EQ(idle_.size() + guards_.size() + taken_.size(), objs_.alive());
 	for (const pool_guard_t &g : guards_)
 		MODEL_CHECK(objs_.is_alive(g.obj));
-	for (void *obj : taken_)
-		MODEL_CHECK(objs_.is_alive(obj));
+	model::check_alive(objs_, taken_);
 }
 
 void Model::step(const model::Op &op)
@@ -255,21 +245,16 @@ void Model::step(const model::Op &op)
 			free_pool();
 		break;
 	case FAIL_ALLOC:
-		mem_fail_after(op.a % 4, op.b % 3);
+		failures_.arm_alloc(op);
 		break;
 	case FAIL_FACTORY:
-		factory_errno_ = op.b & 1 ? ECONNREFUSED : 0;
-		objs_.fail_factory(op.a % 3, factory_errno_);
+		failures_.arm_factory(objs_, op);
 		break;
 	case MISUSE:
 		misuse(op.a);
 		break;
 	case DROP_TAKEN:
-		if (!taken_.empty()) {
-			size_t i = op.a % taken_.size();
-			Objects::destroy(taken_[i], &objs_);
-			taken_.erase(taken_.begin() + i);
-		}
+		model::drop_one(objs_, taken_, op.a);
 		break;
 	case CHECK:
 		ensure_pool();
@@ -282,17 +267,13 @@ void Model::step(const model::Op &op)
  * object made must be destroyed in the end. */
 void Model::finish()
 {
-	mem_fail_next(0);
-	objs_.fail_factory(0, 0);
+	failures_.disarm(objs_);
 	for (pool_guard_t &g : guards_)
 		pool_guard_release(&g);
 	guards_.clear();
 	if (pool_)
 		pool_free(pool_);
-	for (void *obj : taken_)
-		Objects::destroy(obj, &objs_);
-	taken_.clear();
-	MODEL_CHECK_EQ(0u, objs_.alive());
+	model::destroy_all(objs_, taken_);
 }
 
 } // namespace
