@@ -108,15 +108,18 @@ TEST(Model, RandomPrograms)
 }
 
 /* Each op code (all 128, so every milestone's operations, each several
- * times) under the sweep, after a short random prefix that builds a
- * state. */
+ * times) under the sweep: first as the program's first step, then after
+ * short random prefixes that build a state. */
 TEST(Model, EveryOperationUnderAllocationFailure)
 {
 	if (replaying())
 		return;
-	for (uint64_t seed = 1; seed <= 4; seed++) {
+	for (uint64_t seed = 0; seed <= 4; seed++) {
 		for (unsigned code = 0; code < 128; code++) {
-			std::vector<uint8_t> bytes = program(1000 * seed + code, 12);
+			/* seed 0: no prefix, the pool's creation is swept too */
+			std::vector<uint8_t> bytes;
+			if (seed > 0)
+				bytes = program(1000 * seed + code, 12);
 			uint64_t state = seed * 128 + code;
 
 			bytes.push_back(static_cast<uint8_t>(0x80 | code));
