@@ -79,6 +79,7 @@ bool Model::ensure_pool()
 	return true;
 }
 
+/* pool_get: the last object in, or NULL with EAGAIN; never allocates. */
 void Model::get()
 {
 	model::Observation obs(objs_);
@@ -144,6 +145,8 @@ void Model::free_pool()
 	out_.clear();
 }
 
+/* One misuse @which picks: NULL pools, a NULL object, no factory. Each
+ * must be refused with EINVAL (or be harmless) and change nothing. */
 void Model::misuse(uint8_t which)
 {
 	int dummy = 0;
@@ -175,6 +178,8 @@ void Model::misuse(uint8_t which)
 	}
 }
 
+/* After every step: the pool's counts, and every live object is idle,
+ * out or the program's. */
 void Model::check_state()
 {
 	if (pool_) {
@@ -186,6 +191,7 @@ void Model::check_state()
 	model::check_alive(objs_, own_);
 }
 
+/* Run @op on the pool and the model, then check they agree. */
 void Model::step(const model::Op &op)
 {
 	switch (op.code) {

@@ -104,6 +104,8 @@ pool_guard_t Model::get()
 	return g;
 }
 
+/* Release a guard @op picks (an empty one when none is out): its object
+ * is idle again, the guard empty; never allocates. */
 void Model::release(const model::Op &op)
 {
 	pool_guard_t g = kEmpty;
@@ -125,6 +127,8 @@ void Model::release(const model::Op &op)
 		idle_.push_back(obj);
 }
 
+/* Take the object of a guard @op picks (an empty one when none is out):
+ * the program's now, the guard empty. */
 void Model::take(const model::Op &op)
 {
 	pool_guard_t g = kEmpty;
@@ -175,6 +179,8 @@ void Model::free_pool()
 	idle_.clear();
 }
 
+/* One misuse @which picks: NULL pools and guards, no factory. Each must
+ * be refused with EINVAL (or be harmless) and change nothing. */
 void Model::misuse(uint8_t which)
 {
 	pool_guard_t g = kEmpty;
@@ -204,6 +210,8 @@ void Model::misuse(uint8_t which)
 	}
 }
 
+/* After every step: the pool's counts, and every live object is idle,
+ * out or the program's. */
 void Model::check_state()
 {
 	if (pool_) {
@@ -216,6 +224,7 @@ void Model::check_state()
 	model::check_alive(objs_, taken_);
 }
 
+/* Run @op on the pool and the model, then check they agree. */
 void Model::step(const model::Op &op)
 {
 	switch (op.code) {
