@@ -35,8 +35,8 @@ enum Code {
 };
 
 const char *const kNames[] = {
-	"get",	      "return", "return_foreign", "preallocate", "free",
-	"fail_alloc", "fail_factory", "misuse", "drop_own", "check",
+	"get",	      "return",	      "return_foreign", "preallocate", "free",
+	"fail_alloc", "fail_factory", "misuse",		"drop_own",    "check",
 };
 
 class Model {
@@ -128,7 +128,8 @@ void Model::preallocate(uint8_t how)
 	model::Observation obs(objs_);
 	int ret = pool_preallocate(pool_, count);
 	std::vector<void *> made = model::check_preallocate(
-		obs, count, ret, count == SIZE_MAX ? -EOVERFLOW : 0, failures_.factory_errno);
+		obs, count, ret, count == SIZE_MAX ? -EOVERFLOW : 0,
+		failures_.factory_errno);
 
 	idle_.insert(idle_.end(), made.begin(), made.end());
 }
@@ -172,7 +173,8 @@ void Model::misuse(uint8_t which)
 		break;
 	case 4:
 		errno = 0;
-		MODEL_CHECK_EQ(static_cast<pool_t *>(nullptr), pool_new(nullptr, nullptr, nullptr));
+		MODEL_CHECK_EQ(static_cast<pool_t *>(nullptr),
+			       pool_new(nullptr, nullptr, nullptr));
 		MODEL_CHECK_EQ(EINVAL, errno);
 		break;
 	}
@@ -250,10 +252,11 @@ void Model::finish()
 
 extern "C" void model_run(const uint8_t *data, size_t size)
 {
-	static_assert(sizeof(kNames) / sizeof(kNames[0]) == N_CODES, "a name per op");
+	static_assert(sizeof(kNames) / sizeof(kNames[0]) == N_CODES,
+		      "a name per op");
 	Model m;
 
 	model::run_program(
-		data, size, N_CODES, kNames, FAIL_ALLOC, [&](const model::Op &op) { m.step(op); },
-		[&] { m.finish(); });
+		data, size, N_CODES, kNames, FAIL_ALLOC,
+		[&](const model::Op &op) { m.step(op); }, [&] { m.finish(); });
 }
