@@ -48,3 +48,22 @@ def objpool_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
         deps = deps + ["@googletest//:gtest_main"],
         **kwargs
     )
+
+def objpool_fuzzer(name, model, **kwargs):
+    """A libFuzzer binary of //fuzz: fuzz_target.c over one milestone's model.
+
+    @model is a //mN_x:model library (common/model.h's model_run). Only
+    --config=fuzz (clang) can link it: -fsanitize=fuzzer is a link option
+    of this binary alone, and gcc does not know it. Hence manual: //...
+    in the gcc configurations leaves it out.
+    """
+    native.cc_binary(
+        name = name,
+        testonly = True,
+        srcs = ["fuzz_target.c"],
+        copts = C_COPTS,
+        linkopts = ["-fsanitize=fuzzer"],
+        tags = ["manual"],
+        deps = [model],
+        **kwargs
+    )
