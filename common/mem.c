@@ -27,10 +27,15 @@ static bool inject_failure(void)
 	size_t n = atomic_load_explicit(&fail_pending, memory_order_relaxed);
 
 	while (n > 0) {
+		/* The retry (n reloaded) follows a race lost to another thread,
+		 * which no test can stage on demand: not counted by the
+		 * coverage gate (tools/coverage). */
+		/* LCOV_EXCL_BR_START */
 		if (atomic_compare_exchange_weak_explicit(&fail_pending, &n, n - 1,
 							  memory_order_relaxed,
 							  memory_order_relaxed))
 			return true;
+		/* LCOV_EXCL_BR_STOP */
 	}
 	return false;
 }
