@@ -13,6 +13,14 @@
 #   starters                      each milestone's starter code (tagged
 #                                 starter) builds, and its tests fail: the
 #                                 tests test something
+#   fuzz                          each libFuzzer target (//fuzz:mN, clang)
+#                                 runs FUZZ_SECONDS (default 10) from a copy
+#                                 of fuzz/corpus/mN; a crash fails it and
+#                                 its input stays where the log says
+#   coverage                      tools/coverage: the tests under gcc
+#                                 --coverage, and the gate (98% of lines,
+#                                 95% of branches of every pool.c and
+#                                 common/*.c)
 #
 # Every test target in every configuration, and every canary, counts once
 # in the closing line "N passed, N failed". Exit status 0 only when nothing
@@ -124,15 +132,66 @@ starters() {
 	done
 }
 
+# fuzz: build every fuzzer with --config=fuzz, then run each for
+# FUZZ_SECONDS from a scratch copy of its committed corpus (the repository
+# is not modified). A crash leaves the input in a kept directory, named in
+# the log.
+fuzz() {
+	echo "=== fuzz"
+	local seconds=${FUZZ_SECONDS:-10} targets target name bin work rc
+	targets=$($bazel query 'kind(cc_binary, //fuzz:*)' 2>/dev/null)
+	if [ -z "$targets" ]; then
+		fail "no fuzzer in //fuzz"
+		return
+	fi
+	# shellcheck disable=SC2086
+	if ! $bazel build --config=fuzz $targets >"$log" 2>&1; then
+		cat "$log"
+		fail "bazel build --config=fuzz //fuzz:all"
+		return
+	fi
+	bin=$($bazel info --config=fuzz bazel-bin 2>/dev/null)
+	for target in $targets; do
+		name=${target##*:}
+		work=$(mktemp -d "${TMPDIR:-/tmp}/objpool-fuzz-$name.XXXXXX")
+		mkdir "$work/corpus" "$work/crashes"
+		cp -R "fuzz/corpus/$name/." "$work/corpus/"
+		"$bin/fuzz/$name" -max_total_time="$seconds" -print_final_stats=1 \
+			-artifact_prefix="$work/crashes/" "$work/corpus" >"$log" 2>&1
+		rc=$?
+		if [ "$rc" -eq 0 ]; then
+			echo "fuzzed $target for ${seconds}s: $(grep -m1 -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$') runs, no crash"
+			rm -rf "$work"
+			pass
+		else
+			tail -n 60 "$log"
+			echo "crashing input kept in $work/crashes/ (replay: $bin/fuzz/$name $work/crashes/crash-*)"
+			fail "$target crashed (exit $rc); input in $work/crashes/"
+		fi
+	done
+}
+
+# coverage: tools/coverage, gate included.
+coverage() {
+	echo "=== coverage"
+	if tools/coverage; then
+		pass
+	else
+		fail "tools/coverage: a test failed or a file is below the gate"
+	fi
+}
+
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(plain asan tsan valgrind canaries starters)
+[ ${#parts[@]} -gt 0 ] || parts=(plain asan tsan valgrind canaries starters fuzz coverage)
 for part in "${parts[@]}"; do
 	case $part in
 	plain | asan | tsan | valgrind) suite "$part" ;;
 	canaries) canaries ;;
 	starters) starters ;;
+	fuzz) fuzz ;;
+	coverage) coverage ;;
 	*)
-		echo "tools/check.sh: unknown part '$part' (plain asan tsan valgrind canaries starters)" >&2
+		echo "tools/check.sh: unknown part '$part' (plain asan tsan valgrind canaries starters fuzz coverage)" >&2
 		exit 2
 		;;
 	esac
