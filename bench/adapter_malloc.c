@@ -4,9 +4,11 @@
  * they stay idle in the pools. */
 #include <stdlib.h>
 
-#include "m6_stats/bench/bench.h"
+#include "bench/bench.h"
 
 const struct bench_adapter bench_adapter = {
+	.label = "no pool",
+	.what = "no pool: factory + free each time",
 	.is_pool = false,
 	.thread_safe = true,
 	.has_reset = false,
@@ -27,20 +29,6 @@ void *bench_open(const struct bench_setup *setup)
 	return np;
 }
 
-bench_loan_t bench_get(void *pool)
-{
-	struct no_pool *np = pool;
-
-	return (bench_loan_t){ .pool = np, .obj = bench_buf_new(np->object) };
-}
-
-void bench_put(bench_loan_t loan)
-{
-	struct no_pool *np = loan.pool;
-
-	bench_buf_free(loan.obj, np->object);
-}
-
 void bench_close(void *pool)
 {
 	struct no_pool *np = pool;
@@ -49,3 +37,24 @@ void bench_close(void *pool)
 		bench_buf_free(np->live[i], np->object);
 	free(np);
 }
+
+/* The loan: the object and what it is. */
+typedef struct {
+	struct bench_object *object;
+	void *obj;
+} bench_loan_t;
+
+static inline void bench_get(void *pool, bench_loan_t *loan)
+{
+	struct no_pool *np = pool;
+
+	loan->object = np->object;
+	loan->obj = bench_buf_new(np->object);
+}
+
+static inline void bench_put(bench_loan_t *loan)
+{
+	bench_buf_free(loan->obj, loan->object);
+}
+
+#include "bench/bench_loop.inc"

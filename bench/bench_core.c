@@ -1,8 +1,9 @@
 /* The measurement core of every benchmark binary: main(), the objects, the
- * timed loop. Linked with one adapter (bench.h).
+ * threads, the clocks. Linked with one adapter (bench.h), whose file holds
+ * the timed loop (bench_loop.inc).
  *
- *	bench_mN --object=small|large [--threads=N] [--reset=len|memset]
- *		 [--ms=100] [--warm-ms=20] [--iterations=N]
+ *	bench_POOL --object=small|large [--threads=N] [--reset=len|memset]
+ *		   [--ms=100] [--warm-ms=20] [--iterations=N]
  *
  * measures one row: get+return pairs on one pool shared by --threads
  * threads. Each thread first warms up for --warm-ms, then all start
@@ -16,6 +17,12 @@
  * pool's lock, or for a CPU taken by another process; CPU time
  * (CLOCK_THREAD_CPUTIME_ID) only the time the thread ran, in user space or
  * in the kernel (page faults, futex calls).
+ *
+ *	bench_POOL --describe
+ *
+ * prints what the adapter says of its pool, for the driver, tab-separated:
+ *
+ *	<is_pool> <thread_safe> <has_reset> <base or -> <label> <what>
  *
  * The loop always runs in threads made with pthread_create, never in
  * main(): glibc skips the atomic instructions of mutexes and malloc in a
@@ -37,7 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "m6_stats/bench/bench.h"
+#include "bench/bench.h"
 
 enum {
 	MAX_THREADS = 64,
@@ -108,36 +115,9 @@ void bench_buf_free(void *buf, void *object)
 	free(buf);
 }
 
-/* The timed loop, the same machine code for every pool: get an object,
- * write to it, give it back; @n times or until *@stop. The adapter's
- * functions live in another file and the compiler cannot see into them;
- * the asm statement also tells it that the writes are read, so none of
- * the work can be optimised away even with link-time optimisation.
- * Return: the pairs done. */
-static size_t bench_loop(void *pool, size_t n, const atomic_bool *stop)
+void bench_get_failed(void)
 {
-	size_t i;
-
-	for (i = 0; i < n && !atomic_load_explicit(stop, memory_order_relaxed); i++) {
-		bench_loan_t loan = bench_get(pool);
-		struct bench_buf *buf = loan.obj;
-
-		if (!buf)
-			die("get", errno);
-		buf->len = 1;
-		buf->data[0] = (unsigned char)i;
-		__asm__ __volatile__("" : : "r"(buf) : "memory");
-		bench_put(loan);
-	}
-	return i;
-}
-
-/* The measured calls of bench_loop, under a name of their own for
- * `valgrind --tool=callgrind --toggle-collect=bench_measure`. noipa: no
- * inlining, no cloning under another name. */
-__attribute__((noipa)) size_t bench_measure(void *pool, size_t n, const atomic_bool *stop)
-{
-	return bench_loop(pool, n, stop);
+	die("get", errno);
 }
 
 /* One row: what all its threads share. */
@@ -196,7 +176,6 @@ static void *work(void *arg)
 {
 	struct worker *w = arg;
 	struct row *row = w->row;
-	static const atomic_bool never;
 	double warm_end;
 
 	if (w->cpu >= 0) {
@@ -210,7 +189,7 @@ static void *work(void *arg)
 	warm_end = now() + row->warm_s;
 
 	do
-		bench_loop(row->pool, WARM_CHUNK, &never);
+		bench_warm(row->pool, WARM_CHUNK);
 	while (now() < warm_end);
 	pthread_barrier_wait(&row->start);
 
@@ -248,8 +227,9 @@ static long number(const char *text, const char *what)
 
 __attribute__((noreturn)) static void usage(void)
 {
-	fprintf(stderr, "usage: bench_mN --object=small|large [--threads=N] "
-			"[--reset=len|memset] [--ms=N] [--warm-ms=N] [--iterations=N]\n");
+	fprintf(stderr, "usage: bench_POOL --object=small|large [--threads=N] "
+			"[--reset=len|memset] [--ms=N] [--warm-ms=N] [--iterations=N]\n"
+			"       bench_POOL --describe\n");
 	exit(2);
 }
 
@@ -268,6 +248,16 @@ static void set_object(struct bench_object *object, const char *name)
 	}
 }
 
+/* --describe: print bench_adapter for the driver, one tab-separated line. */
+static int describe(void)
+{
+	const struct bench_adapter *a = &bench_adapter;
+
+	printf("%d\t%d\t%d\t%s\t%s\t%s\n", a->is_pool, a->thread_safe, a->has_reset,
+	       a->base ? a->base : "-", a->label, a->what);
+	return 0;
+}
+
 static bench_reset_fn reset_named(const char *name)
 {
 	if (!strcmp(name, "len"))
@@ -283,6 +273,8 @@ int main(int argc, char **argv)
 	struct bench_setup setup = { .object = &object };
 	long threads = 1, ms = 100, warm_ms = 20, iterations = 0;
 
+	if (argc == 2 && !strcmp(argv[1], "--describe"))
+		return describe();
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *v;
 

@@ -2,9 +2,14 @@
  * pool_unref on release), and pool_get would call the factory when the
  * pool is empty (it never is here). */
 #include "m3_refcount/pool.h"
-#include "m6_stats/bench/bench.h"
+#include "bench/bench.h"
 
-const struct bench_adapter bench_adapter = { .is_pool = true };
+const struct bench_adapter bench_adapter = {
+	.label = "m3",
+	.what = "m3 + refcount, grow on demand",
+	.base = "m2",
+	.is_pool = true,
+};
 
 void *bench_open(const struct bench_setup *setup)
 {
@@ -21,4 +26,5 @@ void bench_close(void *pool)
 	pool_unref(pool);
 }
 
-#include "m6_stats/bench/adapter_guard.inc"
+#include "bench/adapter_guard.inc"
+#include "bench/bench_loop.inc"

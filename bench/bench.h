@@ -3,14 +3,17 @@
  *
  * Every milestone defines the same names (pool_t, pool_get, ...), so two
  * milestones never link into one binary. Each benchmark binary is therefore
- * bench_core.c (main, the objects, the timed loop) plus one adapter, which
- * includes its milestone's pool.h and implements the four bench_ functions
- * below. The core calls them directly, the same way for every pool, so the
- * timed loops differ only in what the pools do.
+ * bench_core.c (main, the objects, the threads, the clocks) plus one
+ * adapter, which includes its milestone's pool.h, says what its pool can
+ * do (bench_adapter) and how to open and close it, and includes
+ * bench_loop.inc: the timed loop, compiled in the adapter's own file so
+ * that it calls the milestone's pool_get and release directly, as a user
+ * of the pool would.
  */
-#ifndef OBJPOOL_M6_STATS_BENCH_BENCH_H
-#define OBJPOOL_M6_STATS_BENCH_BENCH_H
+#ifndef OBJPOOL_BENCH_BENCH_H
+#define OBJPOOL_BENCH_BENCH_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -44,11 +47,18 @@ void bench_buf_reset_len(void *buf, void *object);    /* len = 0 */
 void bench_buf_reset_memset(void *buf, void *object); /* zero all, len = 0 */
 void bench_buf_free(void *buf, void *object);
 
-/* What an adapter can do; every adapter defines one. */
+/* What an adapter's pool is and can do; every adapter defines one. The
+ * driver (bench.c) asks each binary for it (--describe) and makes the
+ * table's rows from it: one row with 1 thread, one with 2 threads when
+ * thread_safe. */
 struct bench_adapter {
-	bool is_pool;	  /* false: the malloc baseline (a factory call per get) */
-	bool thread_safe; /* one pool may serve several threads at once */
-	bool has_reset;	  /* bench_open honours bench_setup.reset */
+	const char *label; /* the pool's short name in the table: "m4" */
+	const char *what;  /* its 1-thread row's first column: what it adds */
+	const char *base;  /* the pool it adds a feature to, as named in
+			    * BENCH_POOLS ("m3"), or NULL */
+	bool is_pool;	   /* false: the malloc baseline (a factory call per get) */
+	bool thread_safe;  /* one pool may serve several threads at once */
+	bool has_reset;	   /* bench_open honours bench_setup.reset */
 };
 extern const struct bench_adapter bench_adapter;
 
@@ -61,27 +71,26 @@ struct bench_setup {
 	bench_reset_fn reset;	     /* NULL: no reset */
 };
 
-/* An object on loan: the milestone's guard, or the pool and the object. */
-typedef struct bench_loan {
-	void *pool; /* where the object goes back */
-	void *obj;  /* the object, a struct bench_buf */
-} bench_loan_t;
-
-/* The adapter: open a pool holding BENCH_IDLE idle objects; get one (the
- * loan's obj is NULL on failure); give it back; close the pool. Errors in
- * open stop the program (bench_check). A loan travels by value, in two
- * registers: through memory, the copy into a guard could cost a failed
- * store-to-load forwarding (two 8-byte stores read back as one 16-byte
- * load, ~7 ns here), a cost of the benchmark, not of the pool. */
+/* The adapter: open a pool holding BENCH_IDLE idle objects; close it.
+ * Errors in open stop the program (bench_check). */
 void *bench_open(const struct bench_setup *setup);
-bench_loan_t bench_get(void *pool);
-void bench_put(bench_loan_t loan);
 void bench_close(void *pool);
+
+/* The timed loop (bench_loop.inc, in the adapter's file): @n get+return
+ * pairs on @pool, or fewer when *@stop turns true (looked at after
+ * every BENCH_CHUNK pairs). bench_measure is the measured run, and the only
+ * code callgrind counts (--toggle-collect=bench_measure); bench_warm, the
+ * same loop, warms up. Return: the pairs done. */
+size_t bench_measure(void *pool, size_t n, const atomic_bool *stop);
+size_t bench_warm(void *pool, size_t n);
 
 /* For the adapters: stop the program with a message naming @what when
  * @ret < 0 (a negative errno) or @ptr is NULL (errno says why).
  * Return: @ptr. */
 void bench_check(const char *what, int ret);
 void *bench_check_ptr(const char *what, void *ptr);
+
+/* For the timed loop: a get failed; stop the program (errno says why). */
+__attribute__((noreturn)) void bench_get_failed(void);
 
 #endif

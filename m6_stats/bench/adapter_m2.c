@@ -1,9 +1,0 @@
-/* m2_guard: m1's pool, but pool_get hands out a guard and the object goes
- * back with pool_guard_release. */
-#include "m2_guard/pool.h"
-#include "m6_stats/bench/bench.h"
-
-const struct bench_adapter bench_adapter = { .is_pool = true };
-
-#include "m6_stats/bench/adapter_new.inc"
-#include "m6_stats/bench/adapter_guard.inc"
