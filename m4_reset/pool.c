@@ -69,7 +69,7 @@ void pool_unref(pool_t *pool)
 
 /* Make sure the idle list has a place for every live object, up to
  * max_size, plus @extra about to be made: then a release never has to grow
- * it, and never fails. Return: 0 or -ENOMEM. */
+ * it, and never fails. Return: 0, -ENOMEM or -EOVERFLOW. */
 static int reserve_places(pool_t *pool, size_t extra)
 {
 	size_t live = vec_len(&pool->idle) + pool->out;
@@ -152,7 +152,11 @@ void pool_guard_release(pool_guard_t *guard)
 	if (vec_len(&pool->idle) < pool->max_size) {
 		if (pool->reset)
 			pool->reset(obj, pool->ctx);
-		vec_push(&pool->idle, obj); /* reserved: cannot fail */
+		/* The push cannot fail: the place was reserved. Unless a
+		 * callback re-entered the pool (pool.h forbids it): then
+		 * destroy, not lose. */
+		if (vec_push(&pool->idle, obj) < 0)
+			destroy(pool, obj);
 	} else {
 		destroy(pool, obj);
 	}

@@ -18,7 +18,10 @@
  *
  * Everything else is milestone 3: a shared, refcounted pool that grows on
  * demand. Single-threaded: the pool and its guards must stay on one
- * thread.
+ * thread. The factory, reset and destroy callbacks must not call into the
+ * pool that runs them: a reference taken while the pool is being freed
+ * aborts; other re-entry is not checked, and can cost an object its
+ * reserved place (a release out of memory then destroys it).
  */
 #ifndef OBJPOOL_M4_RESET_POOL_H
 #define OBJPOOL_M4_RESET_POOL_H
@@ -83,8 +86,9 @@ void pool_unref(pool_t *pool);
 /* pool_preallocate - make @count objects with the factory and keep them
  * idle.
  * Return: 0; -EINVAL for a NULL pool; -ENOSPC when more than max_size
- * objects would be idle (nothing is made); -ENOMEM when memory is short
- * (nothing is made); or the factory's error (-errno), in which case the
+ * objects would be idle (nothing is made); -ENOMEM when memory is short,
+ * -EOVERFLOW when the idle list could not even be addressed (nothing is
+ * made); or the factory's error (-errno), in which case the
  * objects made before the failure stay in the pool. */
 int pool_preallocate(pool_t *pool, size_t count);
 

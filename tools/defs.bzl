@@ -49,6 +49,44 @@ def objpool_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
         **kwargs
     )
 
+def objpool_model_tests(threads = False):
+    """A milestone's model-based tests (common/model.h).
+
+    :model defines model_run over the package's :pool (model.cc); the
+    fuzzers in //fuzz use it too. :model_test runs it on seeded programs
+    (common/model_test_main.cc). With threads, :model_threads_test runs
+    model_threads_test.cc: threads racing the last unref.
+    """
+    native.cc_library(
+        name = "model",
+        testonly = True,
+        srcs = ["model.cc"],
+        copts = TEST_COPTS,
+        visibility = ["//fuzz:__pkg__"],
+        deps = [
+            ":pool",
+            "//common:model_support",
+        ],
+    )
+    objpool_test(
+        name = "model_test",
+        srcs = [],
+        deps = [
+            ":model",
+            "//common:model_test_main",
+        ],
+    )
+    if threads:
+        objpool_test(
+            name = "model_threads_test",
+            srcs = ["model_threads_test.cc"],
+            deps = [
+                ":pool",
+                "//common:mem_testing",
+                "//common:model_support",
+            ],
+        )
+
 def objpool_fuzzer(name, model, **kwargs):
     """A libFuzzer binary of //fuzz: fuzz_target.c over one milestone's model.
 

@@ -16,7 +16,7 @@ struct pool {
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
 	void *ctx;		 /* passed to factory and destroy */
-	size_t created;		 /* objects made so far: idle + out */
+	size_t out;		 /* objects pool_get handed out, not yet back */
 };
 
 pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx)
@@ -35,12 +35,13 @@ pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx)
 int pool_preallocate(pool_t *pool, size_t count)
 {
 	UNIMPLEMENTED("make count objects with the factory and push them:\n"
-		      "- NULL pool: -EINVAL; created + count past SIZE_MAX: -EOVERFLOW\n"
-		      "- vec_reserve(&pool->idle, created + count) first, so that\n"
-		      "  pool_return never needs memory (on error, return that error)\n"
+		      "- NULL pool: -EINVAL; live = idle + out objects;\n"
+		      "  live + count past SIZE_MAX: -EOVERFLOW\n"
+		      "- vec_reserve(&pool->idle, live + count) first, so that\n"
+		      "  pool_return cannot fail (on error, return that error)\n"
 		      "- for each: obj = factory(ctx); NULL means it failed: return\n"
-		      "  -errno (ENOMEM if the factory left errno 0); else created++\n"
-		      "  and vec_push(&pool->idle, obj)\n"
+		      "  -errno (ENOMEM if the factory left errno 0); else\n"
+		      "  vec_push(&pool->idle, obj)\n"
 		      "- set errno = 0 before calling the factory, but on success put\n"
 		      "  back the errno the caller had");
 	(void)pool;
@@ -52,7 +53,8 @@ void *pool_get(pool_t *pool)
 {
 	UNIMPLEMENTED("pop an object from the idle vec:\n"
 		      "- NULL pool: errno = EINVAL, return NULL\n"
-		      "- vec_pop(&pool->idle); empty: errno = EAGAIN, return NULL");
+		      "- vec_pop(&pool->idle); empty: errno = EAGAIN, return NULL\n"
+		      "- count it out (out++)");
 	(void)pool;
 	errno = ENOSYS;
 	return NULL;
@@ -62,7 +64,9 @@ int pool_return(pool_t *pool, void *obj)
 {
 	UNIMPLEMENTED("push the object back onto the idle vec:\n"
 		      "- NULL pool or obj: -EINVAL\n"
-		      "- return vec_push(&pool->idle, obj)");
+		      "- reserve live + 1 places: obj may be from elsewhere\n"
+		      "- that failed and nothing is out: return the error\n"
+		      "- else vec_push (a place is free) and count it back (out--)");
 	(void)pool;
 	(void)obj;
 	return -ENOSYS;
