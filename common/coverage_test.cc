@@ -1,32 +1,16 @@
 /* What the other common/ tests leave out, for the coverage gate
- * (tools/coverage): refcount__die as a death test that still counts its
- * lines, arrays of zero-sized elements, growth at the largest capacity. */
+ * (tools/coverage): arrays of zero-sized elements, growth at the largest
+ * capacity. */
 #include <gtest/gtest.h>
 
 #include <cerrno>
 #include <cstdint>
 
-#include "common/libc_testing.h"
 #include "common/mem.h"
 #include "common/mem_testing.h"
-#include "common/refcount.h"
 #include "common/vec.h"
 
 namespace {
-
-TEST(RefcountDeathTest, MisuseAbortsWithAMessage)
-{
-	refcount_t r;
-
-	refcount_init(&r);
-	ASSERT_TRUE(refcount_dec_and_test(&r));
-	EXPECT_DEATH(
-		{
-			libc_flush_coverage_on_abort();
-			refcount_dec_and_test(&r);
-		},
-		"refcount: underflow");
-}
 
 TEST(MemCoverage, ZeroSizedElementsNeverOverflow)
 {

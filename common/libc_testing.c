@@ -1,91 +1,68 @@
+#define _POSIX_C_SOURCE 200809L /* pthread_mutexattr_settype */
+
 #include "common/libc_testing.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
-/* One armed failure: the call that brings countdown from 1 to 0 fails. */
-struct fault {
+/* One armed failure per call: the call that brings countdown from 1 to 0
+ * fails. */
+static struct fault {
 	unsigned countdown; /* calls until the failure; 0: none armed */
 	int err;	    /* what the failing call reports */
-};
+} faults[LIBC_CALLS];
 
-static struct fault mutex_init_fault, mutex_lock_fault, mutex_unlock_fault,
-	snprintf_fault;
-
-static void arm(struct fault *f, unsigned nth, int err)
+void libc_fail(enum libc_call call, unsigned nth, int err)
 {
-	f->countdown = nth;
-	f->err = err;
+	faults[call] = (struct fault){ .countdown = nth, .err = err };
 }
 
-/* Count one call. Return: true when this call must fail. */
-static int fire(struct fault *f)
+/* Count one call to @call. Return: whether it must fail, with *@err the
+ * error to report. */
+static bool fire(enum libc_call call, int *err)
 {
+	struct fault *f = &faults[call];
+
+	*err = f->err;
 	return f->countdown > 0 && --f->countdown == 0;
 }
 
-void libc_fail_mutex_init(unsigned nth, int err)
-{
-	arm(&mutex_init_fault, nth, err);
-}
+/* WRAP(name, call, params, args): __wrap_name, where -Wl,--wrap=name sends
+ * every call, fails as armed or calls __real_name, the libc function. */
+#define WRAP(name, call, params, args)                                         \
+	int __real_##name params;                                              \
+	int __wrap_##name params;                                              \
+	int __wrap_##name params                                               \
+	{                                                                      \
+		int err;                                                       \
+                                                                               \
+		return fire(call, &err) ? err : __real_##name args;            \
+	}
 
-void libc_fail_mutex_lock(unsigned nth, int err)
-{
-	arm(&mutex_lock_fault, nth, err);
-}
+WRAP(pthread_mutexattr_init, LIBC_MUTEXATTR_INIT,
+     (pthread_mutexattr_t *attr), (attr))
+WRAP(pthread_mutexattr_settype, LIBC_MUTEXATTR_SETTYPE,
+     (pthread_mutexattr_t *attr, int type), (attr, type))
+WRAP(pthread_mutex_init, LIBC_MUTEX_INIT,
+     (pthread_mutex_t *mutex, const pthread_mutexattr_t *attr), (mutex, attr))
+WRAP(pthread_mutex_lock, LIBC_MUTEX_LOCK, (pthread_mutex_t *mutex), (mutex))
+WRAP(pthread_mutex_unlock, LIBC_MUTEX_UNLOCK, (pthread_mutex_t *mutex), (mutex))
+WRAP(pthread_mutex_destroy, LIBC_MUTEX_DESTROY, (pthread_mutex_t *mutex), (mutex))
 
-void libc_fail_mutex_unlock(unsigned nth, int err)
-{
-	arm(&mutex_unlock_fault, nth, err);
-}
-
-void libc_fail_snprintf(unsigned nth, int err)
-{
-	arm(&snprintf_fault, nth, err);
-}
-
-/* The real functions, and the wrappers -Wl,--wrap sends every call to. */
-int __real_pthread_mutex_init(pthread_mutex_t *mutex,
-			      const pthread_mutexattr_t *attr);
-int __real_pthread_mutex_lock(pthread_mutex_t *mutex);
-int __real_pthread_mutex_unlock(pthread_mutex_t *mutex);
-int __wrap_pthread_mutex_init(pthread_mutex_t *mutex,
-			      const pthread_mutexattr_t *attr);
-int __wrap_pthread_mutex_lock(pthread_mutex_t *mutex);
-int __wrap_pthread_mutex_unlock(pthread_mutex_t *mutex);
 int __wrap_snprintf(char *buf, size_t size, const char *format, ...);
 
-int __wrap_pthread_mutex_init(pthread_mutex_t *mutex,
-			      const pthread_mutexattr_t *attr)
-{
-	if (fire(&mutex_init_fault))
-		return mutex_init_fault.err;
-	return __real_pthread_mutex_init(mutex, attr);
-}
-
-int __wrap_pthread_mutex_lock(pthread_mutex_t *mutex)
-{
-	if (fire(&mutex_lock_fault))
-		return mutex_lock_fault.err;
-	return __real_pthread_mutex_lock(mutex);
-}
-
-int __wrap_pthread_mutex_unlock(pthread_mutex_t *mutex)
-{
-	if (fire(&mutex_unlock_fault))
-		return mutex_unlock_fault.err;
-	return __real_pthread_mutex_unlock(mutex);
-}
-
-/* snprintf is not wrapped through __real_snprintf: vsnprintf does the
- * work, with the arguments as they came. */
+/* Not through __real_snprintf: vsnprintf does the work, with the
+ * arguments as they came. */
 int __wrap_snprintf(char *buf, size_t size, const char *format, ...)
 {
-	if (fire(&snprintf_fault)) {
-		if (snprintf_fault.err)
-			errno = snprintf_fault.err;
+	int err;
+
+	if (fire(LIBC_SNPRINTF, &err)) {
+		if (err)
+			errno = err;
 		return -1;
 	}
 	va_list args;

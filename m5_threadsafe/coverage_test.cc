@@ -40,7 +40,7 @@ using MutexFailureDeathTest = CoverageTest;
 
 TEST_F(MutexFailure, BuildReportsTheMutexError)
 {
-	libc_fail_mutex_init(1, EAGAIN);
+	libc_fail(LIBC_MUTEX_INIT, 1, EAGAIN);
 	errno = 0;
 	EXPECT_EQ(pool_build(&config), nullptr);
 	EXPECT_EQ(errno, EAGAIN);
@@ -52,8 +52,7 @@ TEST_F(MutexFailureDeathTest, LockErrorAborts)
 	ASSERT_NE(pool, nullptr);
 	EXPECT_DEATH(
 		{
-			libc_flush_coverage_on_abort();
-			libc_fail_mutex_lock(1, EINVAL);
+			libc_fail(LIBC_MUTEX_LOCK, 1, EINVAL);
 			pool_available(pool);
 		},
 		"objpool: pthread_mutex_lock: Invalid argument");
@@ -65,8 +64,7 @@ TEST_F(MutexFailureDeathTest, UnlockErrorAborts)
 	ASSERT_NE(pool, nullptr);
 	EXPECT_DEATH(
 		{
-			libc_flush_coverage_on_abort();
-			libc_fail_mutex_unlock(1, EPERM);
+			libc_fail(LIBC_MUTEX_UNLOCK, 1, EPERM);
 			pool_available(pool);
 		},
 		"objpool: pthread_mutex_unlock: Operation not permitted");

@@ -44,7 +44,7 @@ using MutexFailureDeathTest = CoverageTest;
 
 TEST_F(MutexFailure, BuildReportsTheMutexError)
 {
-	libc_fail_mutex_init(1, EAGAIN);
+	libc_fail(LIBC_MUTEX_INIT, 1, EAGAIN);
 	errno = 0;
 	EXPECT_EQ(pool_build(&config), nullptr);
 	EXPECT_EQ(errno, EAGAIN);
@@ -56,8 +56,7 @@ TEST_F(MutexFailureDeathTest, LockErrorAborts)
 	ASSERT_NE(pool, nullptr);
 	EXPECT_DEATH(
 		{
-			libc_flush_coverage_on_abort();
-			libc_fail_mutex_lock(1, EINVAL);
+			libc_fail(LIBC_MUTEX_LOCK, 1, EINVAL);
 			pool_available(pool);
 		},
 		"objpool: pthread_mutex_lock: Invalid argument");
@@ -69,8 +68,7 @@ TEST_F(MutexFailureDeathTest, UnlockErrorAborts)
 	ASSERT_NE(pool, nullptr);
 	EXPECT_DEATH(
 		{
-			libc_flush_coverage_on_abort();
-			libc_fail_mutex_unlock(1, EPERM);
+			libc_fail(LIBC_MUTEX_UNLOCK, 1, EPERM);
 			pool_available(pool);
 		},
 		"objpool: pthread_mutex_unlock: Operation not permitted");
@@ -86,9 +84,9 @@ TEST_F(ReportFailure, SnprintfErrorIsReturned)
 
 	pool = pool_build(&config);
 	ASSERT_NE(pool, nullptr);
-	libc_fail_snprintf(1, EOVERFLOW);
+	libc_fail(LIBC_SNPRINTF, 1, EOVERFLOW);
 	EXPECT_EQ(pool_stats_report(pool, buf, sizeof(buf)), -EOVERFLOW);
-	libc_fail_snprintf(1, 0);
+	libc_fail(LIBC_SNPRINTF, 1, 0);
 	errno = 0;
 	EXPECT_EQ(pool_stats_report(pool, buf, sizeof(buf)), -EOVERFLOW);
 }
@@ -108,9 +106,9 @@ TEST_F(ReportFailure, RecommendationErrorIsReturned)
 	pool_guard_release(&b);
 	ASSERT_GT(pool_stats_report(pool, buf, sizeof(buf)), 0);
 	ASSERT_NE(strstr(buf, "Recommendation"), nullptr);
-	libc_fail_snprintf(2, ENOMEM);
+	libc_fail(LIBC_SNPRINTF, 2, ENOMEM);
 	EXPECT_EQ(pool_stats_report(pool, buf, sizeof(buf)), -ENOMEM);
-	libc_fail_snprintf(2, 0);
+	libc_fail(LIBC_SNPRINTF, 2, 0);
 	errno = 0;
 	EXPECT_EQ(pool_stats_report(pool, buf, sizeof(buf)), -EOVERFLOW);
 }

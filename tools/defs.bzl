@@ -45,7 +45,11 @@ def objpool_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
         linkopts = ["-pthread"],
         size = size,
         tags = tags,
-        deps = deps + ["@googletest//:gtest_main"],
+        deps = deps + ["@googletest//:gtest_main"] + select({
+            # A death test's abort() writes its coverage counts too.
+            "//tools:coverage": ["//tools:gcov_flush"],
+            "//conditions:default": [],
+        }),
         **kwargs
     )
 
