@@ -75,7 +75,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 		if (!obj)
 			return -errno;
-		vec_push(&pool->idle, obj); /* reserved above: cannot fail */
+		vec_push_reserved(&pool->idle, obj);
 	}
 	return 0;
 }
@@ -106,7 +106,7 @@ int pool_return(pool_t *pool, void *obj)
 
 	if (err < 0 && pool->out == 0)
 		return err;
-	vec_push(&pool->idle, obj); /* a place is free: cannot fail */
+	vec_push_reserved(&pool->idle, obj); /* a place is free */
 	if (pool->out > 0)
 		pool->out--;
 	return 0;

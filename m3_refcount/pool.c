@@ -1,5 +1,6 @@
 #include "m3_refcount/pool.h"
 
+#include <assert.h>
 #include <errno.h>
 
 #include "common/mem.h"
@@ -114,7 +115,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 		if (!obj)
 			return -errno;
-		vec_push(&pool->idle, obj); /* reserved above: cannot fail */
+		vec_push_reserved(&pool->idle, obj);
 	}
 	return 0;
 }
@@ -150,6 +151,7 @@ void pool_guard_release(pool_guard_t *guard)
 	void *obj = guard->obj;
 
 	*guard = empty_guard;
+	assert(pool->out > 0);
 	pool->out--;
 	/* The push cannot fail: the place was reserved. Unless a callback
 	 * re-entered the pool (pool.h forbids it): then destroy, not lose. */
@@ -167,6 +169,7 @@ void *pool_guard_take(pool_guard_t *guard)
 	void *obj = guard->obj;
 
 	*guard = empty_guard;
+	assert(pool->out > 0);
 	pool->out--;
 	pool_unref(pool);
 	return obj;
