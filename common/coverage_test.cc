@@ -1,13 +1,16 @@
 /* What the other common/ tests leave out, for the coverage gate
  * (tools/coverage): arrays of zero-sized elements, growth at the largest
- * capacity. */
+ * capacity, mutexes whose attributes cannot be set up (failures injected
+ * with common/libc_testing.h). */
 #include <gtest/gtest.h>
 
 #include <cerrno>
 #include <cstdint>
 
+#include "common/libc_testing.h"
 #include "common/mem.h"
 #include "common/mem_testing.h"
+#include "common/mutex.h"
 #include "common/vec.h"
 
 namespace {
@@ -34,6 +37,30 @@ TEST(VecCoverage, GrowthStopsAtTheLargestCapacity)
 	EXPECT_EQ(mem_fail_pending(), 0u);
 	EXPECT_EQ(v.items, nullptr);
 	EXPECT_EQ(v.cap, max_cap / 2);
+}
+
+TEST(Locking, InitReportsAttributeErrors)
+{
+	mutex_t m;
+
+	libc_fail(LIBC_MUTEXATTR_INIT, 1, ENOMEM);
+	EXPECT_EQ(mutex_init(&m), -ENOMEM);
+	libc_fail(LIBC_MUTEXATTR_SETTYPE, 1, EINVAL);
+	EXPECT_EQ(mutex_init(&m), -EINVAL);
+}
+
+TEST(LockingDeathTest, DestroyErrorAborts)
+{
+	mutex_t m;
+
+	ASSERT_EQ(mutex_init(&m), 0);
+	EXPECT_DEATH(
+		{
+			libc_fail(LIBC_MUTEX_DESTROY, 1, EINVAL);
+			mutex_destroy(&m);
+		},
+		"objpool: pthread_mutex_destroy: Invalid argument");
+	mutex_destroy(&m);
 }
 
 } // namespace

@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "common/libc_testing.h"
+#include "common/mem_testing.h"
 #include "common/test_buffers.h"
 
 namespace {
@@ -27,6 +28,7 @@ class CoverageTest : public ::testing::Test {
 	}
 	void TearDown() override
 	{
+		mem_fail_next(0);
 		pool_unref(pool);
 		EXPECT_EQ(bufs.alive(), 0) << "buffers leaked";
 	}
@@ -35,10 +37,10 @@ class CoverageTest : public ::testing::Test {
 	pool_t *pool = nullptr;
 };
 
-using MutexFailure = CoverageTest;
-using MutexFailureDeathTest = CoverageTest;
+using Locking = CoverageTest;
+using LockingDeathTest = CoverageTest;
 
-TEST_F(MutexFailure, BuildReportsTheMutexError)
+TEST_F(Locking, BuildReportsTheMutexError)
 {
 	libc_fail(LIBC_MUTEX_INIT, 1, EAGAIN);
 	errno = 0;
@@ -46,7 +48,7 @@ TEST_F(MutexFailure, BuildReportsTheMutexError)
 	EXPECT_EQ(errno, EAGAIN);
 }
 
-TEST_F(MutexFailureDeathTest, LockErrorAborts)
+TEST_F(LockingDeathTest, LockErrorAborts)
 {
 	pool = pool_build(&config);
 	ASSERT_NE(pool, nullptr);
@@ -58,7 +60,7 @@ TEST_F(MutexFailureDeathTest, LockErrorAborts)
 		"objpool: pthread_mutex_lock: Invalid argument");
 }
 
-TEST_F(MutexFailureDeathTest, UnlockErrorAborts)
+TEST_F(LockingDeathTest, UnlockErrorAborts)
 {
 	pool = pool_build(&config);
 	ASSERT_NE(pool, nullptr);
@@ -70,8 +72,41 @@ TEST_F(MutexFailureDeathTest, UnlockErrorAborts)
 		"objpool: pthread_mutex_unlock: Operation not permitted");
 }
 
+using OutOfMemory = CoverageTest;
+
+/* A get made while pool_preallocate runs its factory (staged here by
+ * the factory itself, as another thread would) takes one of the places
+ * reserved up front: the last object then needs a new place, and when
+ * memory is short it is destroyed and the error returned. */
+TEST_F(OutOfMemory, PreallocateLosesItsPlaceToAGet)
+{
+	static pool_t *shared;
+	static pool_guard_t held;
+	static int calls;
+
+	shared = nullptr;
+	calls = 0;
+	config.factory = [](void *ctx) -> void * {
+		calls++;
+		if (calls == 1)
+			held = pool_get(shared); /* the factory's 2nd call */
+		if (calls == 9)		 /* pool_preallocate's 8th object */
+			mem_fail_next(1);
+		return ByteBuffers::make(ctx);
+	};
+	pool = shared = pool_build(&config);
+	ASSERT_NE(pool, nullptr);
+	EXPECT_EQ(pool_preallocate(pool, 8), -ENOMEM);
+	EXPECT_EQ(mem_fail_pending(), 0u);
+	EXPECT_NE(held.obj, nullptr);
+	EXPECT_EQ(pool_available(pool), 7u);
+	EXPECT_EQ(bufs.made, 9);
+	EXPECT_EQ(bufs.alive(), 8); /* 7 idle, 1 held */
+	pool_guard_release(&held);
+}
+
 /* Objects that need no freeing: a pool without destroy lets them go. */
-TEST(NoDestroy, IdleObjectsAreDroppedAtTheEnd)
+TEST(Lifetime, IdleObjectsAreDroppedAtTheEnd)
 {
 	static int objects[2];
 	int made = 0;
@@ -94,7 +129,7 @@ TEST(NoDestroy, IdleObjectsAreDroppedAtTheEnd)
 	pool_unref(pool);
 }
 
-TEST(NullArguments, AreHarmless)
+TEST(BadInput, AreHarmless)
 {
 	EXPECT_EQ(pool_ref(nullptr), nullptr);
 	pool_unref(nullptr);

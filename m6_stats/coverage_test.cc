@@ -39,10 +39,10 @@ class CoverageTest : public ::testing::Test {
 	pool_t *pool = nullptr;
 };
 
-using MutexFailure = CoverageTest;
-using MutexFailureDeathTest = CoverageTest;
+using Locking = CoverageTest;
+using LockingDeathTest = CoverageTest;
 
-TEST_F(MutexFailure, BuildReportsTheMutexError)
+TEST_F(Locking, BuildReportsTheMutexError)
 {
 	libc_fail(LIBC_MUTEX_INIT, 1, EAGAIN);
 	errno = 0;
@@ -50,7 +50,7 @@ TEST_F(MutexFailure, BuildReportsTheMutexError)
 	EXPECT_EQ(errno, EAGAIN);
 }
 
-TEST_F(MutexFailureDeathTest, LockErrorAborts)
+TEST_F(LockingDeathTest, LockErrorAborts)
 {
 	pool = pool_build(&config);
 	ASSERT_NE(pool, nullptr);
@@ -62,7 +62,7 @@ TEST_F(MutexFailureDeathTest, LockErrorAborts)
 		"objpool: pthread_mutex_lock: Invalid argument");
 }
 
-TEST_F(MutexFailureDeathTest, UnlockErrorAborts)
+TEST_F(LockingDeathTest, UnlockErrorAborts)
 {
 	pool = pool_build(&config);
 	ASSERT_NE(pool, nullptr);
@@ -74,11 +74,11 @@ TEST_F(MutexFailureDeathTest, UnlockErrorAborts)
 		"objpool: pthread_mutex_unlock: Operation not permitted");
 }
 
-using ReportFailure = CoverageTest;
+using Report = CoverageTest;
 
 /* snprintf fails: the report says why, or -EOVERFLOW when snprintf does
  * not (errno 0). */
-TEST_F(ReportFailure, SnprintfErrorIsReturned)
+TEST_F(Report, SnprintfErrorIsReturned)
 {
 	char buf[512];
 
@@ -93,7 +93,7 @@ TEST_F(ReportFailure, SnprintfErrorIsReturned)
 
 /* The same for the second snprintf, the recommendation of a pool too
  * small: one object destroyed for want of room, two out at the peak. */
-TEST_F(ReportFailure, RecommendationErrorIsReturned)
+TEST_F(Report, RecommendationErrorIsReturned)
 {
 	char buf[512];
 
@@ -113,10 +113,10 @@ TEST_F(ReportFailure, RecommendationErrorIsReturned)
 	EXPECT_EQ(pool_stats_report(pool, buf, sizeof(buf)), -EOVERFLOW);
 }
 
-using AllocFailure = CoverageTest;
+using OutOfMemory = CoverageTest;
 
 /* The places for the objects cannot be reserved: nothing is made. */
-TEST_F(AllocFailure, PreallocateWithoutRoomMakesNothing)
+TEST_F(OutOfMemory, PreallocateWithoutRoomMakesNothing)
 {
 	pool = pool_build(&config);
 	ASSERT_NE(pool, nullptr);
@@ -128,12 +128,12 @@ TEST_F(AllocFailure, PreallocateWithoutRoomMakesNothing)
 	EXPECT_EQ(s.available, 0u);
 }
 
-using Race = CoverageTest;
+using Counting = CoverageTest;
 
 /* A return lands while pool_preallocate makes an object outside the lock
  * and fills the idle list: the new object is destroyed and counted as
  * such. The factory stages the race by returning a guard itself. */
-TEST_F(Race, PreallocateFindsTheIdleListFilledMeanwhile)
+TEST_F(Counting, PreallocateFindsTheIdleListFilledMeanwhile)
 {
 	static pool_guard_t held;
 
@@ -154,8 +154,39 @@ TEST_F(Race, PreallocateFindsTheIdleListFilledMeanwhile)
 	EXPECT_EQ(bufs.alive(), 1);
 }
 
+/* A get made while pool_preallocate runs its factory (staged here by
+ * the factory itself, as another thread would) takes one of the places
+ * reserved up front: the last object then needs a new place, and when
+ * memory is short it is destroyed and the error returned. */
+TEST_F(OutOfMemory, PreallocateLosesItsPlaceToAGet)
+{
+	static pool_t *shared;
+	static pool_guard_t held;
+	static int calls;
+
+	shared = nullptr;
+	calls = 0;
+	config.factory = [](void *ctx) -> void * {
+		calls++;
+		if (calls == 1)
+			held = pool_get(shared); /* the factory's 2nd call */
+		if (calls == 9)		 /* pool_preallocate's 8th object */
+			mem_fail_next(1);
+		return ByteBuffers::make(ctx);
+	};
+	pool = shared = pool_build(&config);
+	ASSERT_NE(pool, nullptr);
+	EXPECT_EQ(pool_preallocate(pool, 8), -ENOMEM);
+	EXPECT_EQ(mem_fail_pending(), 0u);
+	EXPECT_NE(held.obj, nullptr);
+	EXPECT_EQ(pool_available(pool), 7u);
+	EXPECT_EQ(bufs.made, 9);
+	EXPECT_EQ(bufs.alive(), 8); /* 7 idle, 1 held */
+	pool_guard_release(&held);
+}
+
 /* Objects that need no freeing: a pool without destroy lets them go. */
-TEST(NoDestroy, IdleObjectsAreDroppedAtTheEnd)
+TEST(Lifetime, IdleObjectsAreDroppedAtTheEnd)
 {
 	static int objects[2];
 	int made = 0;
@@ -178,7 +209,7 @@ TEST(NoDestroy, IdleObjectsAreDroppedAtTheEnd)
 	pool_unref(pool);
 }
 
-TEST(NullArguments, AreHarmless)
+TEST(BadInput, AreHarmless)
 {
 	EXPECT_EQ(pool_ref(nullptr), nullptr);
 	pool_unref(nullptr);
