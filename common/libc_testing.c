@@ -42,6 +42,8 @@ static bool fire(enum libc_call call, int *err)
 		return fire(call, &err) ? err : __real_##name args;            \
 	}
 
+/* clang-format would read the parameter lists as multiplications. */
+/* clang-format off */
 WRAP(pthread_mutexattr_init, LIBC_MUTEXATTR_INIT,
      (pthread_mutexattr_t *attr), (attr))
 WRAP(pthread_mutexattr_settype, LIBC_MUTEXATTR_SETTYPE,
@@ -51,6 +53,7 @@ WRAP(pthread_mutex_init, LIBC_MUTEX_INIT,
 WRAP(pthread_mutex_lock, LIBC_MUTEX_LOCK, (pthread_mutex_t *mutex), (mutex))
 WRAP(pthread_mutex_unlock, LIBC_MUTEX_UNLOCK, (pthread_mutex_t *mutex), (mutex))
 WRAP(pthread_mutex_destroy, LIBC_MUTEX_DESTROY, (pthread_mutex_t *mutex), (mutex))
+/* clang-format on */
 
 int __wrap_snprintf(char *buf, size_t size, const char *format, ...);
 

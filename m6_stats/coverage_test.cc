@@ -170,7 +170,7 @@ TEST_F(OutOfMemory, PreallocateLosesItsPlaceToAGet)
 		calls++;
 		if (calls == 1)
 			held = pool_get(shared); /* the factory's 2nd call */
-		if (calls == 9)		 /* pool_preallocate's 8th object */
+		if (calls == 9) /* pool_preallocate's 8th object */
 			mem_fail_next(1);
 		return ByteBuffers::make(ctx);
 	};
