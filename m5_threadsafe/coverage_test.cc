@@ -48,28 +48,29 @@ TEST_F(Locking, BuildReportsTheMutexError)
 	EXPECT_EQ(errno, EAGAIN);
 }
 
-TEST_F(LockingDeathTest, LockErrorAborts)
+/* A lock or unlock that fails stops the program, and says which. */
+TEST_F(LockingDeathTest, LockErrorsAbort)
 {
-	pool = pool_build(&config);
-	ASSERT_NE(pool, nullptr);
-	EXPECT_DEATH(
-		{
-			libc_fail(LIBC_MUTEX_LOCK, 1, EINVAL);
-			pool_available(pool);
-		},
-		"objpool: pthread_mutex_lock: Invalid argument");
-}
+	static const struct {
+		enum libc_call call;
+		int err;
+		const char *message;
+	} errors[] = {
+		{ LIBC_MUTEX_LOCK, EINVAL,
+		  "objpool: pthread_mutex_lock: Invalid argument" },
+		{ LIBC_MUTEX_UNLOCK, EPERM,
+		  "objpool: pthread_mutex_unlock: Operation not permitted" },
+	};
 
-TEST_F(LockingDeathTest, UnlockErrorAborts)
-{
 	pool = pool_build(&config);
 	ASSERT_NE(pool, nullptr);
-	EXPECT_DEATH(
-		{
-			libc_fail(LIBC_MUTEX_UNLOCK, 1, EPERM);
-			pool_available(pool);
-		},
-		"objpool: pthread_mutex_unlock: Operation not permitted");
+	for (const auto &e : errors)
+		EXPECT_DEATH(
+			{
+				libc_fail(e.call, 1, e.err);
+				pool_available(pool);
+			},
+			e.message);
 }
 
 using OutOfMemory = CoverageTest;

@@ -65,6 +65,15 @@ def objpool_c_binary(name, srcs, deps = [], **kwargs):
         **kwargs
     )
 
+# Under --config=coverage (tools/coverage) every test links
+# tools/gcov_flush.c: an abort(), a death test's end, writes the coverage
+# counts first.
+def _coverage_deps():
+    return select({
+        "//tools:coverage": ["//tools:gcov_flush"],
+        "//conditions:default": [],
+    })
+
 def objpool_c_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
     """A C program run as a test (exit status 0 passes), with C_COPTS.
 
@@ -78,7 +87,7 @@ def objpool_c_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
         linkopts = ["-pthread"],
         size = size,
         tags = tags,
-        deps = deps,
+        deps = deps + _coverage_deps(),
         **kwargs
     )
 
@@ -95,11 +104,7 @@ def objpool_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
         linkopts = ["-pthread"],
         size = size,
         tags = tags,
-        deps = deps + ["@googletest//:gtest_main"] + select({
-            # A death test's abort() writes its coverage counts too.
-            "//tools:coverage": ["//tools:gcov_flush"],
-            "//conditions:default": [],
-        }),
+        deps = deps + ["@googletest//:gtest_main"] + _coverage_deps(),
         **kwargs
     )
 
