@@ -240,13 +240,18 @@ def objpool_model_tests(threads = False):
             ],
         )
 
-def objpool_fuzzer(name, model, **kwargs):
-    """A libFuzzer binary of //fuzz: fuzz_target.c over one milestone's model.
+def objpool_fuzzer(name, model):
+    """A milestone's libFuzzer binary and the test of its seed corpus.
 
-    @model is a //mN_x:model library (common/model.h's model_run). Only
-    --config=fuzz (clang) can link it: -fsanitize=fuzzer is a link option
-    of this binary alone, and gcc does not know it. Hence manual: //...
-    in the gcc configurations leaves it out.
+    :<name>  fuzz_target.c over @model, a //mN_x:model library
+             (common/model.h's model_run). Only --config=fuzz (clang) can
+             link it: -fsanitize=fuzzer is a link option of this binary
+             alone, and gcc does not know it. Hence manual: //... in the
+             gcc configurations leaves it out.
+    :<name>_corpus_test  every input of corpus/<name>/ through the same
+             fuzz_target.c once (replay_main.c), in every configuration:
+             an input added to the corpus (a crash, once fixed) is a
+             regression test from then on.
     """
     native.cc_binary(
         name = name,
@@ -256,5 +261,14 @@ def objpool_fuzzer(name, model, **kwargs):
         linkopts = ["-fsanitize=fuzzer"],
         tags = ["manual"],
         deps = [model],
-        **kwargs
+    )
+    objpool_c_test(
+        name = name + "_corpus_test",
+        srcs = [
+            "fuzz_target.c",
+            "replay_main.c",
+        ],
+        args = ["fuzz/corpus/" + name],
+        data = native.glob(["corpus/%s/*" % name]),
+        deps = [model],
     )
