@@ -168,8 +168,8 @@ size_t Objects::resets() const
 }
 
 Observation::Observation(const Objects &objs)
-	: objs_(objs), mem_pending_(mem_fail_pending()),
-	  factory_failures_(objs.factory_failures()), first_id_(objs.next_id())
+    : objs_(objs), mem_pending_(mem_fail_pending()),
+      factory_failures_(objs.factory_failures()), first_id_(objs.next_id())
 {
 }
 
@@ -186,11 +186,14 @@ bool Observation::factory_failed() const
 void Observation::check_error(int err, int factory_errno) const
 {
 	bool explained = (err == ENOMEM && mem_failed()) ||
-			 (factory_failed() && err == (factory_errno ? factory_errno : ENOMEM));
+			 (factory_failed() &&
+			  err == (factory_errno ? factory_errno : ENOMEM));
 
 	if (!explained)
 		fail("error without an injected failure to explain it",
-		     mem_failed() ? "ENOMEM" : factory_failed() ? show(factory_errno) : "success",
+		     mem_failed()	? "ENOMEM"
+		     : factory_failed() ? show(factory_errno)
+					: "success",
 		     std::strerror(err));
 }
 
@@ -211,8 +214,8 @@ void Failures::disarm(Objects &objs)
 	objs.fail_factory(0, 0);
 }
 
-std::vector<void *> check_preallocate(const Observation &obs, size_t count, int ret,
-				      int refusal, int factory_errno)
+std::vector<void *> check_preallocate(const Observation &obs, size_t count,
+				      int ret, int refusal, int factory_errno)
 {
 	std::vector<void *> made = obs.made();
 
@@ -224,8 +227,8 @@ std::vector<void *> check_preallocate(const Observation &obs, size_t count, int 
 	} else {
 		obs.check_error(-ret, factory_errno);
 		if (made.size() >= count)
-			fail("objects made before the error", "fewer than " + show(count),
-			     show(made.size()));
+			fail("objects made before the error",
+			     "fewer than " + show(count), show(made.size()));
 	}
 	return made;
 }
@@ -264,8 +267,9 @@ void begin_step(const Op &op, const char *name)
 	static const bool trace = std::getenv("MODEL_TRACE") != nullptr;
 
 	if (trace)
-		std::fprintf(stderr, "model: step %zu: %s%s a=%u b=%u\n", step.number,
-			     op.sweep ? "sweep " : "", name, op.a, op.b);
+		std::fprintf(stderr, "model: step %zu: %s%s a=%u b=%u\n",
+			     step.number, op.sweep ? "sweep " : "", name, op.a,
+			     op.b);
 }
 
 void set_replay_hint(const std::string &hint)
@@ -274,17 +278,21 @@ void set_replay_hint(const std::string &hint)
 	current().replay = hint;
 }
 
-void fail(const char *what, const std::string &expected, const std::string &actual)
+void fail(const char *what, const std::string &expected,
+	  const std::string &actual)
 {
 	const Step &step = current();
 
 	std::fprintf(stderr,
-		     "model: divergence at step %zu (%s%s a=%u b=%u): %s: expected %s, "
+		     "model: divergence at step %zu (%s%s a=%u b=%u): %s: "
+		     "expected %s, "
 		     "actual %s\n",
-		     step.number, step.op.sweep ? "sweep " : "", step.name, step.op.a,
-		     step.op.b, what, expected.c_str(), actual.c_str());
+		     step.number, step.op.sweep ? "sweep " : "", step.name,
+		     step.op.a, step.op.b, what, expected.c_str(),
+		     actual.c_str());
 	if (!step.replay.empty())
-		std::fprintf(stderr, "model: replay: %s\n", step.replay.c_str());
+		std::fprintf(stderr, "model: replay: %s\n",
+			     step.replay.c_str());
 	std::fflush(stderr);
 	std::abort();
 }
@@ -306,7 +314,8 @@ void run_op(bool sweep, const std::function<void()> &attempt)
 		if (!used)
 			return;
 	}
-	fail("allocation failure sweep", "an end within 64 allocations", "no end");
+	fail("allocation failure sweep", "an end within 64 allocations",
+	     "no end");
 }
 
 void run_program(const uint8_t *data, size_t size, unsigned n_codes,

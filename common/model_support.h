@@ -85,7 +85,7 @@ class Objects {
       private:
 	void *make_locked();
 	mutable std::mutex lock_;
-	std::map<uint64_t, Obj *> alive_; /* by id */
+	std::map<uint64_t, Obj *> alive_;  /* by id */
 	std::set<const void *> addresses_; /* of the objects in alive_ */
 	uint64_t next_id_ = 1;
 	unsigned fail_count_ = 0;
@@ -106,7 +106,10 @@ class Observation {
 	bool mem_failed() const;     /* an injected allocation failure hit */
 	bool factory_failed() const; /* an injected factory failure hit */
 	/* Objects made since, and alive: what the pool kept. */
-	std::vector<void *> made() const { return objs_.alive_since(first_id_); }
+	std::vector<void *> made() const
+	{
+		return objs_.alive_since(first_id_);
+	}
 	/* Check that error @err (a positive errno) is explained: ENOMEM by
 	 * an allocation failure, or by a factory failure that set no errno,
 	 * another value by a factory failure that set it. */
@@ -136,8 +139,8 @@ struct Failures {
  * @refusal (an -errno; 0 for none) it must return that and make nothing;
  * else 0 having made @count objects, or an error @obs explains, having
  * made fewer. Return: the objects made, now idle, oldest first. */
-std::vector<void *> check_preallocate(const Observation &obs, size_t count, int ret,
-				      int refusal, int factory_errno);
+std::vector<void *> check_preallocate(const Observation &obs, size_t count,
+				      int ret, int refusal, int factory_errno);
 
 /* Check that each of @objects is alive. */
 void check_alive(const Objects &objs, const std::vector<void *> &objects);
@@ -161,8 +164,7 @@ void set_replay_hint(const std::string &hint);
 [[noreturn]] void fail(const char *what, const std::string &expected,
 		       const std::string &actual);
 
-template <class T>
-std::string show(const T &value)
+template <class T> std::string show(const T &value)
 {
 	std::ostringstream out;
 	out << value;
@@ -176,8 +178,10 @@ void check_eq(const char *what, const A &expected, const B &actual)
 		fail(what, show(expected), show(actual));
 }
 
-#define MODEL_CHECK_EQ(expected, actual) ::model::check_eq(#actual, (expected), (actual))
-#define MODEL_CHECK(cond) ::model::check_eq(#cond, true, static_cast<bool>(cond))
+#define MODEL_CHECK_EQ(expected, actual)                                       \
+	::model::check_eq(#actual, (expected), (actual))
+#define MODEL_CHECK(cond)                                                      \
+	::model::check_eq(#cond, true, static_cast<bool>(cond))
 
 /* Run @attempt as is when @sweep is false. Otherwise run it with the 1st
  * allocation failing, then the 2nd, ... (each attempt checks its outcome

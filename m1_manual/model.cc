@@ -35,8 +35,8 @@ enum Code {
 };
 
 const char *const kNames[] = {
-	"get",	      "return", "return_foreign", "preallocate", "free",
-	"fail_alloc", "fail_factory", "misuse", "drop_own", "check",
+	"get",	      "return",	      "return_foreign", "preallocate", "free",
+	"fail_alloc", "fail_factory", "misuse",		"drop_own",    "check",
 };
 
 class Model {
@@ -79,6 +79,7 @@ bool Model::ensure_pool()
 	return true;
 }
 
+/* pool_get: the last object in, or NULL with EAGAIN; never allocates. */
 void Model::get()
 {
 	model::Observation obs(objs_);
@@ -127,7 +128,8 @@ void Model::preallocate(uint8_t how)
 	model::Observation obs(objs_);
 	int ret = pool_preallocate(pool_, count);
 	std::vector<void *> made = model::check_preallocate(
-		obs, count, ret, count == SIZE_MAX ? -EOVERFLOW : 0, failures_.factory_errno);
+		obs, count, ret, count == SIZE_MAX ? -EOVERFLOW : 0,
+		failures_.factory_errno);
 
 	idle_.insert(idle_.end(), made.begin(), made.end());
 }
@@ -144,6 +146,8 @@ void Model::free_pool()
 	out_.clear();
 }
 
+/* One misuse @which picks: NULL pools, a NULL object, no factory. Each
+ * must be refused with EINVAL (or be harmless) and change nothing. */
 void Model::misuse(uint8_t which)
 {
 	int dummy = 0;
@@ -169,12 +173,15 @@ void Model::misuse(uint8_t which)
 		break;
 	case 4:
 		errno = 0;
-		MODEL_CHECK_EQ(static_cast<pool_t *>(nullptr), pool_new(nullptr, nullptr, nullptr));
+		MODEL_CHECK_EQ(static_cast<pool_t *>(nullptr),
+			       pool_new(nullptr, nullptr, nullptr));
 		MODEL_CHECK_EQ(EINVAL, errno);
 		break;
 	}
 }
 
+/* After every step: the pool's counts, and every live object is idle,
+ * out or the program's. */
 void Model::check_state()
 {
 	if (pool_) {
@@ -186,6 +193,7 @@ void Model::check_state()
 	model::check_alive(objs_, own_);
 }
 
+/* Run @op on the pool and the model, then check they agree. */
 void Model::step(const model::Op &op)
 {
 	switch (op.code) {
@@ -244,10 +252,11 @@ void Model::finish()
 
 extern "C" void model_run(const uint8_t *data, size_t size)
 {
-	static_assert(sizeof(kNames) / sizeof(kNames[0]) == N_CODES, "a name per op");
+	static_assert(sizeof(kNames) / sizeof(kNames[0]) == N_CODES,
+		      "a name per op");
 	Model m;
 
 	model::run_program(
-		data, size, N_CODES, kNames, FAIL_ALLOC, [&](const model::Op &op) { m.step(op); },
-		[&] { m.finish(); });
+		data, size, N_CODES, kNames, FAIL_ALLOC,
+		[&](const model::Op &op) { m.step(op); }, [&] { m.finish(); });
 }

@@ -59,6 +59,8 @@ static int reserve_places(pool_t *pool, size_t extra)
 
 	if (extra > SIZE_MAX - live)
 		return -EOVERFLOW;
+	if (live + extra <= pool->idle.cap)
+		return 0; /* every pool_return but a few: no call */
 	return vec_reserve(&pool->idle, live + extra);
 }
 

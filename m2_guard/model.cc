@@ -33,8 +33,9 @@ enum Code {
 };
 
 const char *const kNames[] = {
-	"get",	      "release",      "take",	"scope",      "preallocate", "free",
-	"fail_alloc", "fail_factory", "misuse", "drop_taken", "check",
+	"get",	       "release",    "take",	   "scope",
+	"preallocate", "free",	     "fail_alloc", "fail_factory",
+	"misuse",      "drop_taken", "check",
 };
 
 const pool_guard_t kEmpty = { nullptr, nullptr };
@@ -104,6 +105,8 @@ pool_guard_t Model::get()
 	return g;
 }
 
+/* Release a guard @op picks (an empty one when none is out): its object
+ * is idle again, the guard empty; never allocates. */
 void Model::release(const model::Op &op)
 {
 	pool_guard_t g = kEmpty;
@@ -125,6 +128,8 @@ void Model::release(const model::Op &op)
 		idle_.push_back(obj);
 }
 
+/* Take the object of a guard @op picks (an empty one when none is out):
+ * the program's now, the guard empty. */
 void Model::take(const model::Op &op)
 {
 	pool_guard_t g = kEmpty;
@@ -160,7 +165,8 @@ void Model::preallocate(uint8_t how)
 	model::Observation obs(objs_);
 	int ret = pool_preallocate(pool_, count);
 	std::vector<void *> made = model::check_preallocate(
-		obs, count, ret, count == SIZE_MAX ? -EOVERFLOW : 0, failures_.factory_errno);
+		obs, count, ret, count == SIZE_MAX ? -EOVERFLOW : 0,
+		failures_.factory_errno);
 
 	idle_.insert(idle_.end(), made.begin(), made.end());
 }
@@ -175,6 +181,8 @@ void Model::free_pool()
 	idle_.clear();
 }
 
+/* One misuse @which picks: NULL pools and guards, no factory. Each must
+ * be refused with EINVAL (or be harmless) and change nothing. */
 void Model::misuse(uint8_t which)
 {
 	pool_guard_t g = kEmpty;
@@ -194,28 +202,34 @@ void Model::misuse(uint8_t which)
 		break;
 	case 2:
 		pool_guard_release(nullptr);
-		MODEL_CHECK_EQ(static_cast<void *>(nullptr), pool_guard_take(nullptr));
+		MODEL_CHECK_EQ(static_cast<void *>(nullptr),
+			       pool_guard_take(nullptr));
 		break;
 	case 3:
 		errno = 0;
-		MODEL_CHECK_EQ(static_cast<pool_t *>(nullptr), pool_new(nullptr, nullptr, nullptr));
+		MODEL_CHECK_EQ(static_cast<pool_t *>(nullptr),
+			       pool_new(nullptr, nullptr, nullptr));
 		MODEL_CHECK_EQ(EINVAL, errno);
 		break;
 	}
 }
 
+/* After every step: the pool's counts, and every live object is idle,
+ * out or the program's. */
 void Model::check_state()
 {
 	if (pool_) {
 		MODEL_CHECK_EQ(idle_.size(), pool_len(pool_));
 		MODEL_CHECK_EQ(idle_.empty(), pool_is_empty(pool_));
 	}
-	MODEL_CHECK_EQ(idle_.size() + guards_.size() + taken_.size(), objs_.alive());
+	MODEL_CHECK_EQ(idle_.size() + guards_.size() + taken_.size(),
+		       objs_.alive());
 	for (const pool_guard_t &g : guards_)
 		MODEL_CHECK(objs_.is_alive(g.obj));
 	model::check_alive(objs_, taken_);
 }
 
+/* Run @op on the pool and the model, then check they agree. */
 void Model::step(const model::Op &op)
 {
 	switch (op.code) {
@@ -280,10 +294,11 @@ void Model::finish()
 
 extern "C" void model_run(const uint8_t *data, size_t size)
 {
-	static_assert(sizeof(kNames) / sizeof(kNames[0]) == N_CODES, "a name per op");
+	static_assert(sizeof(kNames) / sizeof(kNames[0]) == N_CODES,
+		      "a name per op");
 	Model m;
 
 	model::run_program(
-		data, size, N_CODES, kNames, FAIL_ALLOC, [&](const model::Op &op) { m.step(op); },
-		[&] { m.finish(); });
+		data, size, N_CODES, kNames, FAIL_ALLOC,
+		[&](const model::Op &op) { m.step(op); }, [&] { m.finish(); });
 }
