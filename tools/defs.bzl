@@ -102,7 +102,7 @@ def objpool_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
     """
     _cc_test(name, srcs, TEST_COPTS, deps + ["@googletest//:gtest_main"], size, tags, **kwargs)
 
-def objpool_milestone(deps, tests, test_deps = [], support = []):
+def objpool_milestone(deps, tests, test_deps = [], support = [], visibility = []):
     """Declares one milestone: its pool, its tests, and the course twin.
 
     Targets:
@@ -132,6 +132,8 @@ def objpool_milestone(deps, tests, test_deps = [], support = []):
         ":name").
       support: test-only libraries over pool.h, each a dict(name, srcs,
         hdrs, deps, cxx = True for C++ test code, C otherwise).
+      visibility: packages beyond //bench that build on :pool (a
+        subpackage that pools real resources).
     """
     objpool_c_library(
         name = "pool",
@@ -139,7 +141,7 @@ def objpool_milestone(deps, tests, test_deps = [], support = []):
         hdrs = ["pool.h"],
         # This package (always) and the benchmark, which links every
         # milestone.
-        visibility = ["//bench:__pkg__"],
+        visibility = ["//bench:__pkg__"] + visibility,
         deps = deps,
     )
     objpool_c_library(
