@@ -1,11 +1,12 @@
 /* What the other common/ tests leave out, for the coverage gate
  * (tools/coverage): arrays of zero-sized elements, growth at the largest
- * capacity, mutexes whose attributes cannot be set up (failures injected
- * with common/libc_testing.h). */
+ * capacity, mutexes whose attributes cannot be set up or whose waits
+ * fail (failures injected with common/libc_testing.h). */
 #include <gtest/gtest.h>
 
 #include <cerrno>
 #include <cstdint>
+#include <thread>
 
 #include "common/libc_testing.h"
 #include "common/mem.h"
@@ -60,6 +61,58 @@ TEST(LockingDeathTest, DestroyErrorAborts)
 			mutex_destroy(&m);
 		},
 		"objpool: pthread_mutex_destroy: Invalid argument");
+	mutex_destroy(&m);
+}
+
+/* Unarmed, the wrappers run the real calls: a deadline already past
+ * times out, a signal ends a wait. */
+TEST(Locking, CondWaitsRunTheRealCalls)
+{
+	mutex_t m;
+	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+	const struct timespec past = { 0, 0 };
+	bool ready = false;
+
+	ASSERT_EQ(mutex_init(&m), 0);
+	mutex_lock(&m);
+	EXPECT_EQ(mutex_cond_wait(&m, &cond, &past), ETIMEDOUT);
+	std::thread signaller([&] {
+		mutex_lock(&m);
+		ready = true;
+		pthread_cond_signal(&cond);
+		mutex_unlock(&m);
+	});
+	while (!ready)
+		EXPECT_EQ(mutex_cond_wait(&m, &cond, nullptr), 0);
+	mutex_unlock(&m);
+	signaller.join();
+	pthread_cond_destroy(&cond);
+	mutex_destroy(&m);
+}
+
+/* A wait that fails for another reason than its deadline stops the
+ * program, and says which wait. */
+TEST(LockingDeathTest, CondWaitErrorAborts)
+{
+	mutex_t m;
+	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+	const struct timespec deadline = { 0, 0 };
+
+	ASSERT_EQ(mutex_init(&m), 0);
+	EXPECT_DEATH(
+		{
+			mutex_lock(&m);
+			libc_fail(LIBC_COND_WAIT, 1, EINVAL);
+			mutex_cond_wait(&m, &cond, nullptr);
+		},
+		"objpool: pthread_cond_wait: Invalid argument");
+	EXPECT_DEATH(
+		{
+			mutex_lock(&m);
+			libc_fail(LIBC_COND_TIMEDWAIT, 1, EINVAL);
+			mutex_cond_wait(&m, &cond, &deadline);
+		},
+		"objpool: pthread_cond_timedwait: Invalid argument");
 	mutex_destroy(&m);
 }
 

@@ -53,6 +53,11 @@ WRAP(pthread_mutex_init, LIBC_MUTEX_INIT,
 WRAP(pthread_mutex_lock, LIBC_MUTEX_LOCK, (pthread_mutex_t *mutex), (mutex))
 WRAP(pthread_mutex_unlock, LIBC_MUTEX_UNLOCK, (pthread_mutex_t *mutex), (mutex))
 WRAP(pthread_mutex_destroy, LIBC_MUTEX_DESTROY, (pthread_mutex_t *mutex), (mutex))
+WRAP(pthread_cond_wait, LIBC_COND_WAIT,
+     (pthread_cond_t *cond, pthread_mutex_t *mutex), (cond, mutex))
+WRAP(pthread_cond_timedwait, LIBC_COND_TIMEDWAIT,
+     (pthread_cond_t *cond, pthread_mutex_t *mutex,
+      const struct timespec *deadline), (cond, mutex, deadline))
 /* clang-format on */
 
 int __wrap_snprintf(char *buf, size_t size, const char *format, ...);

@@ -1,5 +1,5 @@
 /* Test-only failure injection into libc calls that never fail in a test
- * on their own: the pthread mutex calls and snprintf. Linking
+ * on their own: the pthread mutex and condition calls and snprintf. Linking
  * //common:libc_testing wraps them (-Wl,--wrap), so the test binary must
  * link its libraries statically (linkstatic = True): calls from a shared
  * library would not be wrapped.
@@ -25,6 +25,8 @@ enum libc_call {
 	LIBC_MUTEX_LOCK,	/* pthread_mutex_lock: fails without locking */
 	LIBC_MUTEX_UNLOCK,	/* pthread_mutex_unlock: fails, still locked */
 	LIBC_MUTEX_DESTROY,	/* pthread_mutex_destroy */
+	LIBC_COND_WAIT,		/* pthread_cond_wait: fails, still locked */
+	LIBC_COND_TIMEDWAIT,	/* pthread_cond_timedwait: the same */
 	LIBC_SNPRINTF,		/* snprintf: -1, writes nothing */
 	LIBC_CALLS
 };

@@ -54,7 +54,11 @@ static bool inject_failure(void)
 {
 	if (atomic_load_explicit(&fail_pending, memory_order_relaxed) == 0)
 		return false;
-	return !take_one(&fail_skip) && take_one(&fail_pending);
+	if (take_one(&fail_skip))
+		return false; /* let this one through */
+	/* false only when another thread took the last failure since the
+	 * check above */
+	return take_one(&fail_pending);
 }
 
 void *mem_alloc(size_t size)
