@@ -516,8 +516,9 @@ static void print_tsv(void)
 
 /* --plot: draw the cheap object's rows, one bar per pool and thread
  * count, ns per pair on a log scale, into the PNG @file with gnuplot.
- * @runs: how many runs the medians are of, for the title. */
-static void plot(const char *file, long runs)
+ * @runs: how many runs the medians are of, @load the load average before
+ * them, for the title. */
+static void plot(const char *file, long runs, double load)
 {
 	char dir[] = "/tmp/objpool-bench-plot-XXXXXX";
 	char data[sizeof(dir) + 16], script[sizeof(dir) + 16], out[PATH_MAX];
@@ -565,7 +566,8 @@ static void plot(const char *file, long runs)
 		"set terminal pngcairo size 900,480 font 'sans,11'\n"
 		"set output '%s'\n"
 		"set title \"objpool: one get+return pair of a 1 KiB buffer "
-		"(median of %ld run%s; lower is better)\"\n"
+		"(median of %ld run%s; lower is better)\\n"
+		"load average %.2f before the runs; 2-thread bars need an idle machine\"\n"
 		"set ylabel 'ns per pair, per thread (log scale)'\n"
 		"set logscale y\n"
 		"set yrange [10**floor(log10(%g)):10**ceil(log10(%g))]\n"
@@ -582,7 +584,7 @@ static void plot(const char *file, long runs)
 		"     NaN with boxes lc rgb '#4477aa' title '1 thread (CPU time)', \\\n"
 		"     NaN with boxes lc rgb '#ee6677' "
 		"title '2 threads share the pool (wall time per thread)'\n",
-		out, runs, runs == 1 ? "" : "s", lo, hi * 2, bars, data);
+		out, runs, runs == 1 ? "" : "s", load, lo, hi * 2, bars, data);
 	fclose(f);
 	run_or_die(argv);
 	unlink(script);
@@ -680,7 +682,7 @@ int main(int argc, char **argv)
 	if (callgrind)
 		count_instructions(iterations);
 	if (plot_file)
-		plot(plot_file, runs);
+		plot(plot_file, runs, load_before);
 	if (tsv) {
 		print_tsv();
 		return 0;
