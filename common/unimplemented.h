@@ -2,15 +2,20 @@
  *
  *	int pool_preallocate(pool_t *pool, size_t count)
  *	{
- *		UNIMPLEMENTED("make count objects and push them onto the idle list");
+ *		UNIMPLEMENTED("count more objects made now and kept idle ...");
  *		return -ENOSYS;
  *	}
  *
  * The first call from each place prints
  *	UNIMPLEMENTED pool_preallocate (a stub until you write it; stubs
- *	report ENOSYS, -38): make count objects and push them ...
+ *	report ENOSYS, -38): count more objects made now and kept idle ...
  * on stderr, so a failing test names the function to write next, and a
  * test that sees -38 says why.
+ *
+ * The message states the function's contract and goal, never the steps
+ * (bustub's TODO under a documented header): the steps are the student's
+ * to find, with the milestone README's Hints, ordered from gentle to
+ * explicit, when stuck.
  */
 #ifndef OBJPOOL_COMMON_UNIMPLEMENTED_H
 #define OBJPOOL_COMMON_UNIMPLEMENTED_H

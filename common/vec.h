@@ -6,13 +6,18 @@
  *
  *	vec_t v = VEC_INIT;
  *	if (vec_push(&v, obj) < 0) ...	// obj is still yours
+ *	if (vec_reserve(&v, n) < 0) ...	// then up to n items in all:
+ *	vec_push_reserved(&v, obj);	// cannot fail
  *	obj = vec_pop(&v);		// NULL when empty
  *	vec_free(&v);			// the storage, not the items
  */
 #ifndef OBJPOOL_COMMON_VEC_H
 #define OBJPOOL_COMMON_VEC_H
 
+#include <assert.h>
 #include <stddef.h>
+
+#include "common/must_check.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,13 +35,13 @@ typedef struct vec {
  * pushes up to that length cannot fail. Grows by doubling at least.
  * Return: 0; -EOVERFLOW when @capacity pointers do not fit in memory's
  * address range; -ENOMEM when memory is short. On error @v is unchanged. */
-int vec_reserve(vec_t *v, size_t capacity);
+OBJPOOL_MUST_CHECK int vec_reserve(vec_t *v, size_t capacity);
 
 /* vec_push - append @item.
  * Return: 0; -ENOMEM (or -EOVERFLOW) when the array could not grow, in
  * which case @v is unchanged and @item was not stored.
- * Cannot fail while vec_len(v) < the capacity reserved. */
-static inline int vec_push(vec_t *v, void *item)
+ * Where room was reserved, call vec_push_reserved instead. */
+OBJPOOL_MUST_CHECK static inline int vec_push(vec_t *v, void *item)
 {
 	if (v->len == v->cap) {
 		int err = vec_reserve(v, v->len + 1);
@@ -46,6 +51,14 @@ static inline int vec_push(vec_t *v, void *item)
 	}
 	v->items[v->len++] = item;
 	return 0;
+}
+
+/* vec_push_reserved - append @item into room reserved by vec_reserve:
+ * cannot fail. Asserts (debug builds) that there is room. */
+static inline void vec_push_reserved(vec_t *v, void *item)
+{
+	assert(v->len < v->cap && "vec_push_reserved: no room was reserved");
+	v->items[v->len++] = item;
 }
 
 /* vec_pop - remove and return the last item, NULL when empty. */

@@ -61,6 +61,29 @@ TEST_F(VecTest, ReserveMakesPushesInfallible)
 	EXPECT_EQ(mem_fail_pending(), 1000u); /* no allocation was tried */
 }
 
+TEST_F(VecTest, PushReservedFillsReservedRoom)
+{
+	ASSERT_EQ(vec_reserve(&v, 3), 0);
+	mem_fail_next(1000);
+	for (int i = 0; i < 3; i++)
+		vec_push_reserved(&v, &slots[i]);
+	EXPECT_EQ(mem_fail_pending(), 1000u);
+	EXPECT_EQ(vec_len(&v), 3u);
+	EXPECT_EQ(vec_pop(&v), &slots[2]);
+}
+
+#ifndef NDEBUG
+using VecDeathTest = VecTest;
+
+TEST_F(VecDeathTest, PushReservedWithoutRoomAsserts)
+{
+	ASSERT_EQ(vec_reserve(&v, 1), 0);
+	while (vec_len(&v) < v.cap)
+		vec_push_reserved(&v, &slots[0]);
+	EXPECT_DEATH(vec_push_reserved(&v, &slots[1]), "no room was reserved");
+}
+#endif
+
 TEST_F(VecTest, ReserveNeverShrinks)
 {
 	ASSERT_EQ(vec_reserve(&v, 64), 0);

@@ -67,7 +67,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 		if (!obj)
 			return -errno;
 		pool->created++;
-		vec_push(&pool->idle, obj); /* reserved above: cannot fail */
+		vec_push_reserved(&pool->idle, obj);
 	}
 	return 0;
 }

@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/must_check.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -37,6 +39,7 @@ typedef struct pool pool_t;
  * @destroy: frees them; NULL when objects need no freeing.
  * @ctx: passed to @factory and @destroy as is.
  * Return: the pool, or NULL with errno EINVAL (no factory) or ENOMEM. */
+OBJPOOL_MUST_CHECK
 pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx);
 
 /* pool_preallocate - make @count objects with the factory and keep them
@@ -45,12 +48,14 @@ pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx);
  * more objects than a size_t counts; -ENOMEM when memory is short (nothing
  * was made); or the factory's error (-errno) when it fails, in which case
  * the objects made before the failure stay in the pool. */
+OBJPOOL_MUST_CHECK
 int pool_preallocate(pool_t *pool, size_t count);
 
 /* pool_get - take an idle object out of the pool. The caller owns it until
  * pool_return.
  * Return: the object; NULL with errno EAGAIN when the pool is empty, EINVAL
  * for a NULL pool. */
+OBJPOOL_MUST_CHECK
 void *pool_get(pool_t *pool);
 
 /* pool_return - give an object back, for the next pool_get.

@@ -70,7 +70,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 		if (!obj)
 			return -errno;
 		pool->created++;
-		vec_push(&pool->idle, obj); /* reserved above: cannot fail */
+		vec_push_reserved(&pool->idle, obj);
 	}
 	return 0;
 }
@@ -94,7 +94,7 @@ void pool_guard_release(pool_guard_t *guard)
 {
 	if (!guard || !guard->obj)
 		return;
-	vec_push(&guard->pool->idle, guard->obj); /* reserved: cannot fail */
+	vec_push_reserved(&guard->pool->idle, guard->obj);
 	*guard = empty_guard;
 }
 

@@ -28,6 +28,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/must_check.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -53,6 +55,7 @@ typedef struct pool_guard {
  * @destroy: frees them; NULL when objects need no freeing.
  * @ctx: passed to @factory and @destroy as is.
  * Return: the pool, or NULL with errno EINVAL (no factory) or ENOMEM. */
+OBJPOOL_MUST_CHECK
 pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx);
 
 /* pool_preallocate - make @count objects with the factory and keep them
@@ -61,11 +64,13 @@ pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx);
  * more objects than a size_t counts; -ENOMEM when memory is short (nothing
  * was made); or the factory's error (-errno) when it fails, in which case
  * the objects made before the failure stay in the pool. */
+OBJPOOL_MUST_CHECK
 int pool_preallocate(pool_t *pool, size_t count);
 
 /* pool_get - take an idle object out of the pool, in a guard.
  * Return: a guard holding the object; a guard holding nothing, with errno
  * EAGAIN when the pool is empty or EINVAL for a NULL pool. */
+OBJPOOL_MUST_CHECK
 pool_guard_t pool_get(pool_t *pool);
 
 /* pool_guard_release - give the guard's object back to its pool and empty
@@ -77,6 +82,7 @@ void pool_guard_release(pool_guard_t *guard);
 /* pool_guard_take - detach the object from the guard and from the pool:
  * the caller owns it from now on and must destroy it. The guard is left
  * empty. Return: the object, NULL for an empty guard or NULL. */
+OBJPOOL_MUST_CHECK
 void *pool_guard_take(pool_guard_t *guard);
 
 /* POOL_GUARD - declare guard @name = pool_get(@pool), released when @name

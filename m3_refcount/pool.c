@@ -1,5 +1,6 @@
 #include "m3_refcount/pool.h"
 
+#include <assert.h>
 #include <errno.h>
 
 #include "common/mem.h"
@@ -114,7 +115,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 		if (!obj)
 			return -errno;
-		vec_push(&pool->idle, obj); /* reserved above: cannot fail */
+		vec_push_reserved(&pool->idle, obj);
 	}
 	return 0;
 }
@@ -150,9 +151,10 @@ void pool_guard_release(pool_guard_t *guard)
 	void *obj = guard->obj;
 
 	*guard = empty_guard;
+	assert(pool->out > 0);
 	pool->out--;
 	if (vec_len(&pool->idle) < pool->max_size)
-		vec_push(&pool->idle, obj); /* reserved: cannot fail */
+		vec_push_reserved(&pool->idle, obj);
 	else
 		destroy(pool, obj);
 	pool_unref(pool);
@@ -166,6 +168,7 @@ void *pool_guard_take(pool_guard_t *guard)
 	void *obj = guard->obj;
 
 	*guard = empty_guard;
+	assert(pool->out > 0);
 	pool->out--;
 	pool_unref(pool);
 	return obj;

@@ -28,6 +28,8 @@
 
 #include <stddef.h>
 
+#include "common/must_check.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -60,6 +62,7 @@ typedef struct pool_guard {
  * @ctx: passed to @factory and @destroy as is.
  * @max_size: the most idle objects kept; 0 keeps none.
  * Return: the pool, or NULL with errno EINVAL (no factory) or ENOMEM. */
+OBJPOOL_MUST_CHECK
 pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx,
 		 size_t max_size);
 
@@ -81,6 +84,7 @@ void pool_unref(pool_t *pool);
  * -EOVERFLOW when the idle list could not even be addressed (nothing is
  * made); or the factory's error (-errno), in which case the objects made
  * before the failure stay in the pool. */
+OBJPOOL_MUST_CHECK
 int pool_preallocate(pool_t *pool, size_t count);
 
 /* pool_get - take an idle object, or make one when none is idle.
@@ -88,6 +92,7 @@ int pool_preallocate(pool_t *pool, size_t count);
  * guard holding nothing, with errno EINVAL for a NULL pool, ENOMEM when
  * memory is short, or the factory's errno. A failed get changes no
  * counter. */
+OBJPOOL_MUST_CHECK
 pool_guard_t pool_get(pool_t *pool);
 
 /* pool_guard_release - give the guard's object back, or destroy it when
@@ -99,6 +104,7 @@ void pool_guard_release(pool_guard_t *guard);
 /* pool_guard_take - detach the object from the guard and from the pool:
  * the caller owns it and must destroy it. Drops the guard's reference.
  * Return: the object, NULL for an empty guard or NULL. */
+OBJPOOL_MUST_CHECK
 void *pool_guard_take(pool_guard_t *guard);
 
 /* POOL_GUARD - declare guard @name = pool_get(@pool), released when @name

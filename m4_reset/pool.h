@@ -25,6 +25,8 @@
 
 #include <stddef.h>
 
+#include "common/must_check.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -70,6 +72,7 @@ typedef struct pool_guard {
  * temporary); the caller holds the pool's one reference.
  * Return: the pool, or NULL with errno EINVAL (no config, or no factory)
  * or ENOMEM. */
+OBJPOOL_MUST_CHECK
 pool_t *pool_build(const pool_config_t *config);
 
 /* pool_ref - take another reference to @pool. Return: @pool (NULL for
@@ -86,6 +89,7 @@ void pool_unref(pool_t *pool);
  * objects would be idle (nothing is made); -ENOMEM when memory is short
  * (nothing is made); or the factory's error (-errno), in which case the
  * objects made before the failure stay in the pool. */
+OBJPOOL_MUST_CHECK
 int pool_preallocate(pool_t *pool, size_t count);
 
 /* pool_get - take an idle object, or make one when none is idle.
@@ -93,6 +97,7 @@ int pool_preallocate(pool_t *pool, size_t count);
  * guard holding nothing, with errno EINVAL for a NULL pool, ENOMEM when
  * memory is short, or the factory's errno. A failed get changes no
  * counter. */
+OBJPOOL_MUST_CHECK
 pool_guard_t pool_get(pool_t *pool);
 
 /* pool_guard_release - reset the guard's object and give it back, or
@@ -106,6 +111,7 @@ void pool_guard_release(pool_guard_t *guard);
  * the caller owns it, as it is (no reset), and must destroy it. Drops the
  * guard's reference.
  * Return: the object, NULL for an empty guard or NULL. */
+OBJPOOL_MUST_CHECK
 void *pool_guard_take(pool_guard_t *guard);
 
 /* POOL_GUARD - declare guard @name = pool_get(@pool), released when @name

@@ -28,6 +28,8 @@
 
 #include <stddef.h>
 
+#include "common/must_check.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -73,6 +75,7 @@ typedef struct pool_guard {
  * temporary); the caller holds the pool's one reference.
  * Return: the pool, or NULL with errno EINVAL (no config, or no factory)
  * or ENOMEM. */
+OBJPOOL_MUST_CHECK
 pool_t *pool_build(const pool_config_t *config);
 
 /* pool_ref - take another reference to @pool, for example for a thread.
@@ -94,6 +97,7 @@ void pool_unref(pool_t *pool);
  * idle list meanwhile, the objects that find it full are destroyed.
  * Context: takes the lock; calls the factory without it, so other threads
  * may get and return meanwhile. */
+OBJPOOL_MUST_CHECK
 int pool_preallocate(pool_t *pool, size_t count);
 
 /* pool_get - take an idle object, or make one when none is idle.
@@ -102,6 +106,7 @@ int pool_preallocate(pool_t *pool, size_t count);
  * memory is short, or the factory's errno. A failed get changes no
  * counter.
  * Context: takes the lock; calls the factory without it. */
+OBJPOOL_MUST_CHECK
 pool_guard_t pool_get(pool_t *pool);
 
 /* pool_guard_release - reset the guard's object and give it back, or
@@ -119,6 +124,7 @@ void pool_guard_release(pool_guard_t *guard);
  * guard's reference.
  * Return: the object, NULL for an empty guard or NULL.
  * Context: any thread; takes the lock. */
+OBJPOOL_MUST_CHECK
 void *pool_guard_take(pool_guard_t *guard);
 
 /* POOL_GUARD - declare guard @name = pool_get(@pool), released when @name

@@ -17,7 +17,6 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <random>
@@ -28,69 +27,16 @@
 
 #include "common/mem_testing.h"
 #include "common/test_buffers.h"
+#include "common/test_threads.h"
 
 namespace {
 
 using objpool_test::ByteBuffers;
 using objpool_test::bytes;
+using objpool_test::Channel;
+using objpool_test::Latch;
 
 /* --- threads -------------------------------------------------------------- */
-
-/* C++20's std::latch: wait() returns once count_down() was called n
- * times. Latch(1) is a gate that count_down() opens. */
-class Latch {
-      public:
-	explicit Latch(int n) : count_(n) {}
-
-	void count_down()
-	{
-		std::lock_guard<std::mutex> lock(m_);
-		if (--count_ == 0)
-			cv_.notify_all();
-	}
-
-	void wait()
-	{
-		std::unique_lock<std::mutex> lock(m_);
-		cv_.wait(lock, [this] { return count_ <= 0; });
-	}
-
-	void arrive_and_wait()
-	{
-		count_down();
-		wait();
-	}
-
-      private:
-	std::mutex m_;
-	std::condition_variable cv_;
-	int count_; /* arrivals still missing */
-};
-
-/* A queue that hands values from one thread to another (an mpsc channel). */
-template <typename T> class Channel {
-      public:
-	void send(T value)
-	{
-		std::lock_guard<std::mutex> lock(m_);
-		queue_.push_back(value);
-		cv_.notify_one();
-	}
-
-	T receive()
-	{
-		std::unique_lock<std::mutex> lock(m_);
-		cv_.wait(lock, [this] { return !queue_.empty(); });
-		T value = queue_.front();
-		queue_.pop_front();
-		return value;
-	}
-
-      private:
-	std::mutex m_;
-	std::condition_variable cv_;
-	std::deque<T> queue_; /* sent, not yet received */
-};
 
 /* n threads running fn(pool, i), i = 0 .. n-1. Each gets its own reference
  * to the pool, taken here and dropped by the thread when fn returns: the
@@ -458,7 +404,11 @@ TEST_F(Locking, ThrowingFactoryLeavesThePoolUsable)
 		if (fail)
 			throw std::runtime_error("no connection");
 	};
-	EXPECT_THROW(pool_get(pool), std::runtime_error);
+	EXPECT_THROW(
+		{
+			POOL_GUARD(g, pool);
+		},
+		std::runtime_error);
 	EXPECT_EQ(pool_created_count(pool), 0u);
 	EXPECT_EQ(pool_allocated(pool), 0u);
 
@@ -569,6 +519,49 @@ TEST(Stress, ManyThreadsOwnershipAndCounts)
 	EXPECT_LE(pool_available(pool), 4u);
 	pool_unref(pool);
 	EXPECT_EQ(owners.made, owners.destroyed);
+}
+
+/* --- lifetime: the last reference ------------------------------------------ */
+
+/* A guard holds a reference to the pool; when the owner has let go, the
+ * guard's is the last, and giving the guard back frees the pool. So the
+ * release must be done with the pool, its lock released, before it drops
+ * that reference: one that unrefs first unlocks freed memory (debug builds
+ * abort when the held lock is destroyed; valgrind, ASan and TSan report
+ * the use after free). */
+
+using Lifetime = PoolTest;
+
+TEST_F(Lifetime, LastReferenceDroppedByARelease)
+{
+	build(Callbacks::reset, 5);
+	pool_guard_t g = pool_get(pool);
+	ASSERT_NE(g.obj, nullptr);
+	unref(); /* the owner lets go first */
+	EXPECT_EQ(bufs.destroyed, 0);
+	pool_guard_release(&g); /* the last reference: frees the pool */
+	EXPECT_EQ(bufs.destroyed, 1);
+}
+
+TEST_F(Lifetime, LastReferenceDroppedByATake)
+{
+	build(Callbacks::reset, 5);
+	pool_guard_t g = pool_get(pool);
+	ASSERT_NE(g.obj, nullptr);
+	unref();
+	void *obj = pool_guard_take(&g); /* the last reference: frees the pool */
+	EXPECT_EQ(bufs.destroyed, 0);
+	ByteBuffers::destroy(obj, &bufs);
+}
+
+TEST_F(Lifetime, LastReferenceDroppedOnAnotherThread)
+{
+	build(Callbacks::reset, 5);
+	pool_guard_t g = pool_get(pool);
+	ASSERT_NE(g.obj, nullptr);
+	unref();
+	std::thread([&g] { pool_guard_release(&g); }).join();
+	EXPECT_EQ(bufs.destroyed, 1);
 }
 
 /* --- bad input ------------------------------------------------------------ */

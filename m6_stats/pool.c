@@ -1,19 +1,18 @@
 #include "m6_stats/pool.h"
 
+#include <assert.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "common/mem.h"
+#include "common/mutex.h"
 #include "common/refcount.h"
 #include "common/vec.h"
 
 struct pool {
 	refcount_atomic_t ref;	 /* pool_build/pool_ref holders + guards out */
-	pthread_mutex_t lock;	 /* guards every field below it */
+	mutex_t lock;		 /* guards every field below it */
 	vec_t idle;		 /* objects ready to hand out; last in, first out */
 	pool_stats_t stats;	 /* counters; available is vec_len(&idle) */
 	/* Set by pool_build, read-only after: */
@@ -25,30 +24,17 @@ struct pool {
 
 static const pool_guard_t empty_guard = { NULL, NULL };
 
-/* A mutex that cannot be locked or unlocked means memory corruption or a
- * programming error: stop here rather than corrupt the pool. */
-__attribute__((noreturn)) static void die(const char *what, int err)
-{
-	fprintf(stderr, "objpool: %s: %s\n", what, strerror(err));
-	abort();
-}
-
 /* The lock protects the pool's value, not its identity: it may be taken
- * through a const pointer. */
+ * through a const pointer. A lock or unlock that fails aborts, and in
+ * debug builds so does a relock by the holder (common/mutex.h). */
 static void lock(const pool_t *pool)
 {
-	int err = pthread_mutex_lock((pthread_mutex_t *)&pool->lock);
-
-	if (err)
-		die("pthread_mutex_lock", err);
+	mutex_lock((mutex_t *)&pool->lock);
 }
 
 static void unlock(const pool_t *pool)
 {
-	int err = pthread_mutex_unlock((pthread_mutex_t *)&pool->lock);
-
-	if (err)
-		die("pthread_mutex_unlock", err);
+	mutex_unlock((mutex_t *)&pool->lock);
 }
 
 pool_t *pool_build(const pool_config_t *config)
@@ -70,11 +56,11 @@ pool_t *pool_build(const pool_config_t *config)
 		.stats.max_size = config->max_size ? config->max_size
 						   : POOL_DEFAULT_MAX_SIZE,
 	};
-	int err = pthread_mutex_init(&pool->lock, NULL);
+	int err = mutex_init(&pool->lock);
 
 	if (err) {
 		mem_free(pool);
-		errno = err;
+		errno = -err;
 		return NULL;
 	}
 	refcount_atomic_init(&pool->ref);
@@ -90,6 +76,7 @@ pool_t *pool_ref(pool_t *pool)
 
 static void destroy(pool_t *pool, void *obj)
 {
+	assert(!mutex_held(&pool->lock) && "destroy runs without the pool's lock");
 	if (pool->destroy)
 		pool->destroy(obj, pool->ctx);
 }
@@ -99,12 +86,14 @@ void pool_unref(pool_t *pool)
 	if (!pool || !refcount_atomic_dec_and_test(&pool->ref))
 		return;
 	/* The last reference: no other thread can reach the pool any more. */
+	assert(!mutex_held(&pool->lock) &&
+	       "the last reference is dropped with the lock held: unlock first");
 	void *obj;
 
 	while ((obj = vec_pop(&pool->idle)))
 		destroy(pool, obj);
 	vec_free(&pool->idle);
-	pthread_mutex_destroy(&pool->lock);
+	mutex_destroy(&pool->lock);
 	mem_free(pool);
 }
 
@@ -114,6 +103,7 @@ void pool_unref(pool_t *pool)
  * Context: the lock is held. */
 static int reserve_places_locked(pool_t *pool, size_t extra)
 {
+	assert(mutex_held(&pool->lock));
 	size_t live = vec_len(&pool->idle) + pool->stats.allocated;
 	size_t max = pool->stats.max_size;
 	size_t want = live >= max || extra >= max - live ? max : live + extra;
@@ -126,6 +116,7 @@ static int reserve_places_locked(pool_t *pool, size_t extra)
  * Context: the lock is not held. */
 static void *create(pool_t *pool)
 {
+	assert(!mutex_held(&pool->lock) && "the factory runs without the pool's lock");
 	int saved = errno;
 
 	errno = 0;
@@ -161,7 +152,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 		if (err == 0)
 			pool->stats.created_count++;
 		if (keep)
-			vec_push(&pool->idle, obj); /* reserved: cannot fail */
+			vec_push_reserved(&pool->idle, obj);
 		else if (err == 0)
 			pool->stats.destroyed_count++;
 		unlock(pool);
@@ -176,6 +167,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 /* Count one more object out. Context: the lock is held. */
 static void hand_out_locked(pool_t *pool)
 {
+	assert(mutex_held(&pool->lock));
 	pool_stats_t *s = &pool->stats;
 
 	if (++s->allocated > s->peak_allocated)
@@ -235,11 +227,12 @@ void pool_guard_release(pool_guard_t *guard)
 	if (pool->reset)
 		pool->reset(obj, pool->ctx);
 	lock(pool);
+	assert(pool->stats.allocated > 0);
 	pool->stats.allocated--;
 	bool keep = vec_len(&pool->idle) < pool->stats.max_size;
 
 	if (keep)
-		vec_push(&pool->idle, obj); /* reserved: cannot fail */
+		vec_push_reserved(&pool->idle, obj);
 	else
 		pool->stats.destroyed_count++;
 	unlock(pool);
@@ -257,6 +250,7 @@ void *pool_guard_take(pool_guard_t *guard)
 
 	*guard = empty_guard;
 	lock(pool);
+	assert(pool->stats.allocated > 0);
 	pool->stats.allocated--;
 	unlock(pool);
 	pool_unref(pool);

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/mem_testing.h"
@@ -314,9 +315,9 @@ TEST_F(Counting, TakeLeavesTheAccounts)
 
 /* --- failures ------------------------------------------------------------ */
 
-using Failures = m6_test::StatsTest;
+using Failure = m6_test::StatsTest;
 
-TEST_F(Failures, FactoryFailureIsAMissAndAFailure)
+TEST_F(Failure, FactoryFailureIsAMissAndAFailure)
 {
 	build(5);
 	bufs.fail_after = 0;
@@ -334,7 +335,7 @@ TEST_F(Failures, FactoryFailureIsAMissAndAFailure)
 					     "created 1, destroyed 0; out 0, peak 1; idle 1 of 5");
 }
 
-TEST_F(Failures, FactoryErrnoIsReportedAndCounted)
+TEST_F(Failure, FactoryErrnoIsReportedAndCounted)
 {
 	build(5);
 	bufs.fail_after = 0;
@@ -349,7 +350,7 @@ TEST_F(Failures, FactoryErrnoIsReportedAndCounted)
 	EXPECT_EQ(stats.gets, stats.hits + stats.misses);
 }
 
-TEST_F(Failures, OutOfMemoryOnAMiss)
+TEST_F(Failure, OutOfMemoryOnAMiss)
 {
 	build(5);
 	mem_fail_next(1); /* the idle list cannot make room for the new one */
@@ -363,7 +364,7 @@ TEST_F(Failures, OutOfMemoryOnAMiss)
 					     "created 0, destroyed 0; out 0, peak 0; idle 0 of 5");
 }
 
-TEST_F(Failures, AHitNeedsNoMemory)
+TEST_F(Failure, AHitNeedsNoMemory)
 {
 	build(5);
 	ASSERT_EQ(pool_preallocate(pool, 1), 0);
@@ -376,7 +377,7 @@ TEST_F(Failures, AHitNeedsNoMemory)
 	EXPECT_EQ(stats.failures, 0u);
 }
 
-TEST_F(Failures, PreallocateFailuresAreNotGets)
+TEST_F(Failure, PreallocateFailuresAreNotGets)
 {
 	build(5);
 	mem_fail_next(1); /* no room in the idle list for the first one */
@@ -388,7 +389,7 @@ TEST_F(Failures, PreallocateFailuresAreNotGets)
 					     "created 2, destroyed 0; out 0, peak 0; idle 2 of 5");
 }
 
-TEST_F(Failures, PreallocatePastMaxSizeMakesNothing)
+TEST_F(Failure, PreallocatePastMaxSizeMakesNothing)
 {
 	build(3);
 	EXPECT_EQ(pool_preallocate(pool, 4), -ENOSPC);
@@ -436,6 +437,52 @@ TEST_F(RatesOfAPool, OneHitTwoMisses)
 	pool_stats_t stats = pool_stats(pool);
 	EXPECT_DOUBLE_EQ(pool_stats_hit_rate(&stats), 1.0 / 3.0);
 	EXPECT_DOUBLE_EQ(pool_stats_miss_rate(&stats), 2.0 / 3.0);
+}
+
+/* --- lifetime: the last reference ------------------------------------------ */
+
+/* A guard holds a reference to the pool; when the owner has let go, the
+ * guard's is the last, and giving the guard back frees the pool. So the
+ * release must be done with the pool, its lock released, before it drops
+ * that reference: one that unrefs first unlocks freed memory (debug builds
+ * abort when the held lock is destroyed; valgrind, ASan and TSan report
+ * the use after free). */
+
+using Lifetime = m6_test::StatsTest;
+
+TEST_F(Lifetime, LastReferenceDroppedByARelease)
+{
+	build(5, ByteBuffers::clear);
+	pool_guard_t g = pool_get(pool);
+	ASSERT_NE(g.obj, nullptr);
+	pool_unref(pool);
+	pool = nullptr; /* the owner lets go first */
+	EXPECT_EQ(bufs.destroyed, 0);
+	pool_guard_release(&g); /* the last reference: frees the pool */
+	EXPECT_EQ(bufs.destroyed, 1);
+}
+
+TEST_F(Lifetime, LastReferenceDroppedByATake)
+{
+	build(5, ByteBuffers::clear);
+	pool_guard_t g = pool_get(pool);
+	ASSERT_NE(g.obj, nullptr);
+	pool_unref(pool);
+	pool = nullptr;
+	void *obj = pool_guard_take(&g); /* the last reference: frees the pool */
+	EXPECT_EQ(bufs.destroyed, 0);
+	ByteBuffers::destroy(obj, &bufs);
+}
+
+TEST_F(Lifetime, LastReferenceDroppedOnAnotherThread)
+{
+	build(5, ByteBuffers::clear);
+	pool_guard_t g = pool_get(pool);
+	ASSERT_NE(g.obj, nullptr);
+	pool_unref(pool);
+	pool = nullptr;
+	std::thread([&g] { pool_guard_release(&g); }).join();
+	EXPECT_EQ(bufs.destroyed, 1);
 }
 
 /* --- bad input ----------------------------------------------------------- */

@@ -1,13 +1,13 @@
 /* Helpers shared by the milestone 6 tests (C++, test-only): a fixture
  * with a pool of counted byte buffers, guards by the handful, the
- * invariants every statistics snapshot must satisfy, and a latch to line
- * threads up without sleeping. */
+ * invariants every statistics snapshot must satisfy; and from
+ * common/test_threads.h, a latch to line threads up without sleeping and
+ * the watchdog that fails a hung test within seconds. */
 #ifndef OBJPOOL_M6_STATS_POOL_TESTING_H
 #define OBJPOOL_M6_STATS_POOL_TESTING_H
 
 #include <gtest/gtest.h>
 
-#include <condition_variable>
 #include <cstddef>
 #include <mutex>
 #include <string>
@@ -16,6 +16,7 @@
 
 #include "common/mem_testing.h"
 #include "common/test_buffers.h"
+#include "common/test_threads.h"
 #include "m6_stats/pool.h"
 
 namespace m6_test {
@@ -23,6 +24,8 @@ namespace m6_test {
 using objpool_test::ByteBuffers;
 using objpool_test::Bytes;
 using objpool_test::bytes;
+using objpool_test::Latch;
+using objpool_test::run_threads;
 
 /* One pool per test, built by the test with build(); at the end the
  * fixture drops its reference, and then every buffer the factory made must
@@ -109,50 +112,6 @@ inline const char *broken_invariant(const pool_stats_t &s)
 		return "created != available + allocated + destroyed";
 	return "";
 }
-
-/* Run fn(0) .. fn(@n - 1), each on its own thread, and join them all. */
-template <typename Fn> void run_threads(int n, Fn fn)
-{
-	std::vector<std::thread> threads;
-
-	for (int i = 0; i < n; i++)
-		threads.emplace_back(fn, i);
-	for (std::thread &t : threads)
-		t.join();
-}
-
-/* A one-shot latch (C++20's std::latch): count_down() @count times
- * releases every wait(). */
-class Latch {
-      public:
-	explicit Latch(int count) : count_(count) {}
-
-	void count_down()
-	{
-		std::lock_guard<std::mutex> hold(mu_);
-
-		if (--count_ == 0)
-			cv_.notify_all();
-	}
-
-	void wait()
-	{
-		std::unique_lock<std::mutex> hold(mu_);
-
-		cv_.wait(hold, [this] { return count_ <= 0; });
-	}
-
-	void arrive_and_wait()
-	{
-		count_down();
-		wait();
-	}
-
-      private:
-	std::mutex mu_;
-	std::condition_variable cv_;
-	int count_; /* arrivals still expected */
-};
 
 } // namespace m6_test
 

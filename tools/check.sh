@@ -12,11 +12,16 @@
 #                                 that claims to catch it
 #   starters                      each milestone's starter code (tagged
 #                                 starter) builds, and its tests fail: the
-#                                 tests test something
+#                                 tests test something; and what a starter
+#                                 gives for free is the solution's code
 #
-# Every test target in every configuration, and every canary, counts once
-# in the closing line "N passed, N failed". Exit status 0 only when nothing
-# failed. Missing Debian packages are installed by tools/bazel.
+# The closing line "N passed, N failed" counts each test target once per
+# configuration, each canary once per check (clean in a plain build, and
+# caught under each configuration that claims to find it) and each
+# starter once; a part whose bazel run failed without naming a failed
+# target counts as one failure more. Before it, a table gives each part's
+# wall time and the total. Exit status 0 only when nothing failed.
+# Missing Debian packages are installed by tools/bazel.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +47,7 @@ suite() {
 	# shellcheck disable=SC2046
 	$bazel test --keep_going $(config_flags "$config") //... 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	local before=$((passed + failed)) target status
+	local before=$((passed + failed)) failed_before=$failed target status
 	while read -r target status; do
 		if [ "$status" = PASSED ]; then
 			pass
@@ -50,83 +55,158 @@ suite() {
 			fail "$target ($config): $status"
 		fi
 	done < <(sed -nE 's/^(\/\/[^ ]+) +(\(cached\) )?(PASSED|FAILED TO BUILD|FAILED|TIMEOUT|FLAKY|NO STATUS|INCOMPLETE).*/\1 \3/p' "$log")
-	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+	if [ "$rc" -ne 0 ] && [ "$failed" -eq "$failed_before" ]; then
 		fail "bazel test //... ($config) exited $rc"
 	elif [ $((passed + failed)) -eq "$before" ]; then
 		fail "bazel test //... ($config) reported no test"
 	fi
 }
 
-# expect_caught CONFIG TARGET PATTERN: the test must fail under CONFIG and
-# its log must contain PATTERN (grep -E).
-expect_caught() {
-	local config=$1 target=$2 pattern=$3 rc
-	# shellcheck disable=SC2046
-	$bazel test $(config_flags "$config") --test_output=all "$target" >"$log" 2>&1
-	rc=$?
-	if [ "$rc" -eq 3 ] && grep -qE "$pattern" "$log"; then
-		echo "caught: $target under $config ($pattern)"
-		pass
-	else
-		cat "$log"
-		fail "$target ($config) was not caught: expected /$pattern/, bazel exit $rc"
-	fi
+# test_log TARGET: the log of TARGET's last run (bazel-testlogs follows
+# the configuration of the last bazel command).
+test_log() {
+	local path=${1#//}
+	echo "bazel-testlogs/${path/://}/test.log"
 }
 
-# expect_clean TARGET: the canary itself runs fine in a plain build.
+# expect_clean TARGET...: the canaries themselves run fine in a plain
+# build, all in one bazel run.
 expect_clean() {
-	if $bazel test --test_output=errors "$1" >"$log" 2>&1; then
-		echo "clean in a plain build: $1"
-		pass
-	else
-		cat "$log"
-		fail "$1 (plain): a canary must pass when nothing checks it"
-	fi
+	$bazel test --keep_going --test_output=errors "$@" >"$log" 2>&1
+	local target
+	for target in "$@"; do
+		if grep -qE "^$target +(\(cached\) )?PASSED" "$log"; then
+			echo "clean in a plain build: $target"
+			pass
+		else
+			cat "$log"
+			fail "$target (plain): a canary must pass when nothing checks it"
+		fi
+	done
+}
+
+# expect_caught CONFIG TARGET PATTERN [TARGET PATTERN ...]: each TARGET
+# must fail under CONFIG, and its log must contain its PATTERN (grep -E).
+# One bazel run per configuration.
+expect_caught() {
+	local config=$1 targets=() target pattern
+	shift
+	for ((i = 1; i <= $#; i += 2)); do
+		targets+=("${!i}")
+	done
+	# shellcheck disable=SC2046
+	$bazel test --keep_going $(config_flags "$config") "${targets[@]}" >"$log" 2>&1
+	while [ $# -gt 0 ]; do
+		target=$1 pattern=$2
+		shift 2
+		if grep -qE "^$target +FAILED" "$log" && grep -qE "$pattern" "$(test_log "$target")"; then
+			echo "caught: $target under $config ($pattern)"
+			pass
+		else
+			cat "$log"
+			fail "$target ($config) was not caught: expected /$pattern/"
+		fi
+	done
 }
 
 canaries() {
 	echo "=== canaries"
 	local c=//tools/canaries
-	for name in data_race heap_use_after_free leak signed_overflow; do
-		expect_clean "$c:$name"
-	done
-	expect_caught asan "$c:heap_use_after_free" 'AddressSanitizer: heap-use-after-free'
-	expect_caught asan "$c:signed_overflow" 'runtime error: signed integer overflow'
-	expect_caught asan "$c:leak" 'LeakSanitizer: detected memory leaks'
-	expect_caught tsan "$c:data_race" 'ThreadSanitizer: data race'
-	expect_caught valgrind "$c:leak" 'definitely lost'
-	expect_caught valgrind "$c:heap_use_after_free" 'Invalid read'
-	# Milestone 2's limit: a guard released after its pool was freed.
-	expect_caught asan //m2_guard:dangling_pool_demo 'AddressSanitizer: heap-use-after-free'
-	expect_caught valgrind //m2_guard:dangling_pool_demo 'Invalid (read|write)'
+	expect_clean $c:data_race $c:heap_use_after_free $c:leak $c:signed_overflow
+	# And milestone 2's limit: a guard released after its pool was freed.
+	expect_caught asan \
+		$c:heap_use_after_free 'AddressSanitizer: heap-use-after-free' \
+		$c:signed_overflow 'runtime error: signed integer overflow' \
+		$c:leak 'LeakSanitizer: detected memory leaks' \
+		//m2_guard:dangling_pool_demo 'AddressSanitizer: heap-use-after-free'
+	expect_caught tsan $c:data_race 'ThreadSanitizer: data race'
+	expect_caught valgrind \
+		$c:leak 'definitely lost' \
+		$c:heap_use_after_free 'Invalid read' \
+		//m2_guard:dangling_pool_demo 'Invalid (read|write)'
 }
 
-# starters: every target tagged starter must build and fail its tests
-# (bazel exits 3 for failed tests, 1 for a failed build).
+# definitions FILE DIR: split the C file FILE into its top-level
+# definitions (functions, structs), one file per name in DIR, each from its
+# first line to the closing brace at column 0.
+definitions() {
+	awk -v dir="$2" '
+	!inside && /^(\/\*| \*|$|#)/ { pending = ""; next }
+	!inside && /^\{$/ { inside = 1; text = pending $0 "\n"; next }
+	!inside && /^(static |typedef )?struct [a-z_]+ \{$/ {
+		inside = 1; text = $0 "\n"; name = $2 == "struct" ? $3 : $2
+		name = "struct_" name; next
+	}
+	!inside {
+		if (pending == "") {
+			name = $0; sub(/^__attribute__\(\([^)]*\)\) /, "", name)
+			sub(/\(.*/, "", name); sub(/.*[ *]/, "", name)
+		}
+		pending = pending $0 "\n"; next
+	}
+	{ text = text $0 "\n" }
+	/^\}/ { inside = 0; pending = ""; printf "%s", text > (dir "/" name); close(dir "/" name) }
+	' "$1"
+}
+
+# given_matches DIR: every definition that DIR/starter/pool.c gives for
+# free (no UNIMPLEMENTED in it) is the same text in DIR/pool.c, so that a
+# fix to the solution cannot leave the starter behind.
+given_matches() {
+	local dir=$1 tmp name stale=()
+	tmp=$(mktemp -d)
+	mkdir "$tmp/solution" "$tmp/starter"
+	definitions "$dir/pool.c" "$tmp/solution"
+	definitions "$dir/starter/pool.c" "$tmp/starter"
+	for name in $(ls "$tmp/starter"); do
+		grep -q UNIMPLEMENTED "$tmp/starter/$name" && continue
+		if ! cmp -s "$tmp/starter/$name" "$tmp/solution/$name"; then
+			diff -u "$tmp/solution/$name" "$tmp/starter/$name"
+			stale+=("$name")
+		fi
+	done
+	rm -rf "$tmp"
+	if [ ${#stale[@]} -eq 0 ]; then
+		echo "given code matches the solution: $dir/starter/pool.c"
+		pass
+	else
+		fail "$dir/starter/pool.c: given code differs from pool.c in ${stale[*]}"
+	fi
+}
+
+# starters: every target tagged starter must build and fail its tests, in
+# a plain build (the sanitizers would only fail them again), all in one
+# bazel run: each must be reported FAILED, not FAILED TO BUILD.
 starters() {
 	echo "=== starters"
-	local targets target rc
+	local targets target
 	targets=$($bazel query 'attr(tags, "\bstarter\b", //...)' 2>/dev/null)
 	if [ -z "$targets" ]; then
 		fail "no target is tagged starter"
 		return
 	fi
+	# shellcheck disable=SC2086
+	$bazel test --keep_going --test_output=summary $targets >"$log" 2>&1
 	for target in $targets; do
-		$bazel test --test_output=summary "$target" >"$log" 2>&1
-		rc=$?
-		if [ "$rc" -eq 3 ]; then
+		if grep -qE "^$target +FAILED in" "$log"; then
 			echo "fails as it should: $target"
 			pass
 		else
 			cat "$log"
-			fail "$target: starter code must build and fail its tests (bazel exit $rc)"
+			fail "$target: starter code must build and fail its tests"
 		fi
+	done
+	for dir in m*/starter; do
+		given_matches "${dir%/starter}"
 	done
 }
 
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(plain asan tsan valgrind canaries starters)
+times=()
+start_all=$(date +%s)
 for part in "${parts[@]}"; do
+	start=$(date +%s)
 	case $part in
 	plain | asan | tsan | valgrind) suite "$part" ;;
 	canaries) canaries ;;
@@ -136,9 +216,13 @@ for part in "${parts[@]}"; do
 		exit 2
 		;;
 	esac
+	times+=("$(printf '%-10s %5d s' "$part" $(($(date +%s) - start)))")
 done
 
 echo
+echo "wall time per part:"
+printf '  %s\n' "${times[@]}"
+printf '  %-10s %5d s\n' total $(($(date +%s) - start_all))
 for f in "${failures[@]}"; do
 	echo "FAILED: $f"
 done

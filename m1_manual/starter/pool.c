@@ -21,10 +21,9 @@ struct pool {
 
 pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx)
 {
-	UNIMPLEMENTED("create a pool with:\n"
-		      "- no factory: set errno = EINVAL and return NULL\n"
-		      "- allocate it with mem_alloc (NULL: return NULL, errno is set)\n"
-		      "- an empty idle vec (VEC_INIT), the factory, destroy and ctx");
+	UNIMPLEMENTED("a pool with no idle object, that makes objects with "
+		      "factory and frees them with destroy. Without a factory, or "
+		      "without memory: NULL, errno EINVAL or ENOMEM");
 	(void)factory;
 	(void)destroy;
 	(void)ctx;
@@ -34,15 +33,9 @@ pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx)
 
 int pool_preallocate(pool_t *pool, size_t count)
 {
-	UNIMPLEMENTED("make count objects with the factory and push them:\n"
-		      "- NULL pool: -EINVAL; created + count past SIZE_MAX: -EOVERFLOW\n"
-		      "- vec_reserve(&pool->idle, created + count) first, so that\n"
-		      "  pool_return never needs memory (on error, return that error)\n"
-		      "- for each: obj = factory(ctx); NULL means it failed: return\n"
-		      "  -errno (ENOMEM if the factory left errno 0); else created++\n"
-		      "  and vec_push(&pool->idle, obj)\n"
-		      "- set errno = 0 before calling the factory, but on success put\n"
-		      "  back the errno the caller had");
+	UNIMPLEMENTED("count more objects made now and kept idle, with room "
+		      "reserved so that pool_return never needs memory. 0, or the "
+		      "negative errno of what failed (pool.h lists them)");
 	(void)pool;
 	(void)count;
 	return -ENOSYS;
@@ -50,9 +43,8 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 void *pool_get(pool_t *pool)
 {
-	UNIMPLEMENTED("pop an object from the idle vec:\n"
-		      "- NULL pool: errno = EINVAL, return NULL\n"
-		      "- vec_pop(&pool->idle); empty: errno = EAGAIN, return NULL");
+	UNIMPLEMENTED("an idle object, the caller's until pool_return. None idle, "
+		      "or a NULL pool: NULL, errno EAGAIN or EINVAL");
 	(void)pool;
 	errno = ENOSYS;
 	return NULL;
@@ -60,9 +52,8 @@ void *pool_get(pool_t *pool)
 
 int pool_return(pool_t *pool, void *obj)
 {
-	UNIMPLEMENTED("push the object back onto the idle vec:\n"
-		      "- NULL pool or obj: -EINVAL\n"
-		      "- return vec_push(&pool->idle, obj)");
+	UNIMPLEMENTED("the object is idle again, ready for the next pool_get. 0, "
+		      "or -EINVAL");
 	(void)pool;
 	(void)obj;
 	return -ENOSYS;
@@ -80,9 +71,6 @@ bool pool_is_empty(const pool_t *pool)
 
 void pool_free(pool_t *pool)
 {
-	UNIMPLEMENTED("destroy every idle object, then the pool:\n"
-		      "- NULL pool: nothing to do\n"
-		      "- pop each idle object and call destroy(obj, ctx) if destroy\n"
-		      "  is not NULL; then vec_free(&pool->idle) and mem_free(pool)");
+	UNIMPLEMENTED("the pool and every idle object freed; a NULL pool is fine");
 	(void)pool;
 }

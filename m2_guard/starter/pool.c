@@ -79,18 +79,16 @@ int pool_preallocate(pool_t *pool, size_t count)
 		if (!obj)
 			return -errno;
 		pool->created++;
-		vec_push(&pool->idle, obj); /* reserved above: cannot fail */
+		vec_push_reserved(&pool->idle, obj);
 	}
 	return 0;
 }
 
 pool_guard_t pool_get(pool_t *pool)
 {
-	UNIMPLEMENTED("pop an idle object and wrap it in a guard:\n"
-		      "- NULL pool: errno = EINVAL, return empty_guard\n"
-		      "- obj = vec_pop(&pool->idle); empty: errno = EAGAIN,\n"
-		      "  return empty_guard\n"
-		      "- return (pool_guard_t){ .pool = pool, .obj = obj }");
+	UNIMPLEMENTED("a guard holding an idle object and the pool it goes back "
+		      "to. None idle, or a NULL pool: an empty guard, errno "
+		      "EAGAIN or EINVAL");
 	(void)pool;
 	errno = ENOSYS;
 	return empty_guard;
@@ -98,21 +96,16 @@ pool_guard_t pool_get(pool_t *pool)
 
 void pool_guard_release(pool_guard_t *guard)
 {
-	UNIMPLEMENTED("give the object back and empty the guard (Rust's drop):\n"
-		      "- NULL guard, or guard->obj NULL: nothing to do (this makes\n"
-		      "  a second release harmless)\n"
-		      "- vec_push(&guard->pool->idle, guard->obj): cannot fail,\n"
-		      "  pool_preallocate reserved the place\n"
-		      "- *guard = empty_guard");
+	UNIMPLEMENTED("the guard's object is idle again and the guard empty. "
+		      "Never fails; an empty guard (a second release) does "
+		      "nothing");
 	(void)guard;
 }
 
 void *pool_guard_take(pool_guard_t *guard)
 {
-	UNIMPLEMENTED("hand the object over to the caller (Option::take):\n"
-		      "- NULL guard: return NULL\n"
-		      "- keep guard->obj, set *guard = empty_guard (so the release\n"
-		      "  at scope exit does nothing), return the object");
+	UNIMPLEMENTED("the caller owns the guard's object from now on; the guard "
+		      "is empty, so its release at scope exit does nothing");
 	(void)guard;
 	return NULL;
 }

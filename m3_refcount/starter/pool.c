@@ -32,12 +32,9 @@ static const pool_guard_t empty_guard = { NULL, NULL };
 pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx,
 		 size_t max_size)
 {
-	UNIMPLEMENTED("create a pool; the caller holds its one reference (Rc::new):\n"
-		      "- no factory: errno = EINVAL, return NULL\n"
-		      "- mem_alloc(sizeof(*pool)); NULL: return NULL, errno is set\n"
-		      "- fields: idle = VEC_INIT, factory, destroy, ctx, max_size;\n"
-		      "  out and created start at 0\n"
-		      "- refcount_init(&pool->ref), then return the pool");
+	UNIMPLEMENTED("a pool that keeps at most max_size idle objects, with one "
+		      "reference: the caller's (Rc::new). NULL with errno EINVAL "
+		      "or ENOMEM");
 	(void)factory;
 	(void)destroy;
 	(void)ctx;
@@ -118,21 +115,16 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 		if (!obj)
 			return -errno;
-		vec_push(&pool->idle, obj); /* reserved above: cannot fail */
+		vec_push_reserved(&pool->idle, obj);
 	}
 	return 0;
 }
 
 pool_guard_t pool_get(pool_t *pool)
 {
-	UNIMPLEMENTED("get_or_create, then a guard that holds a pool reference:\n"
-		      "- NULL pool: errno = EINVAL, return empty_guard\n"
-		      "- obj = vec_pop(&pool->idle); when none is idle, first\n"
-		      "  err = reserve_places(pool, 1) (< 0: errno = -err, return\n"
-		      "  empty_guard), then obj = create(pool) (NULL: return\n"
-		      "  empty_guard, errno is set; create counts pool->created)\n"
-		      "- pool->out++; return (pool_guard_t){ .pool = pool_ref(pool),\n"
-		      "  .obj = obj }: kref rule 1, a reference for the new holder");
+	UNIMPLEMENTED("a guard with an idle object, or a new one when none is "
+		      "idle, and a pool reference of its own (kref rule 1). A "
+		      "failed get changes no counter");
 	(void)pool;
 	errno = ENOSYS;
 	return empty_guard;
@@ -140,23 +132,16 @@ pool_guard_t pool_get(pool_t *pool)
 
 void pool_guard_release(pool_guard_t *guard)
 {
-	UNIMPLEMENTED("return_object with max_size, then drop the guard's reference:\n"
-		      "- NULL guard or guard->obj NULL: nothing to do\n"
-		      "- keep guard->pool and guard->obj, set *guard = empty_guard\n"
-		      "- pool->out--; fewer than max_size idle (vec_len(&pool->idle)):\n"
-		      "  vec_push(&pool->idle, obj), reserved: cannot fail;\n"
-		      "  otherwise destroy(pool, obj)\n"
-		      "- last, pool_unref(pool): it may free the pool");
+	UNIMPLEMENTED("the object is idle again, or destroyed when max_size are "
+		      "idle; the guard is empty and its pool reference dropped. "
+		      "Never fails");
 	(void)guard;
 }
 
 void *pool_guard_take(pool_guard_t *guard)
 {
-	UNIMPLEMENTED("hand the object to the caller and drop the guard's reference:\n"
-		      "- NULL guard or guard->obj NULL: return NULL\n"
-		      "- keep guard->pool and guard->obj, set *guard = empty_guard\n"
-		      "- pool->out--; pool_unref(pool); return the object (neither\n"
-		      "  pushed nor destroyed: the caller owns it now)");
+	UNIMPLEMENTED("the caller owns the object, neither idle nor destroyed; "
+		      "the guard is empty and its pool reference dropped");
 	(void)guard;
 	return NULL;
 }

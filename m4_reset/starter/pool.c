@@ -30,13 +30,9 @@ static const pool_guard_t empty_guard = { NULL, NULL };
 
 pool_t *pool_build(const pool_config_t *config)
 {
-	UNIMPLEMENTED("the builder's build(): a pool from a copy of *config:\n"
-		      "- NULL config, or no config->factory: errno = EINVAL,\n"
-		      "  return NULL (Rust's expect(\"factory is required\"))\n"
-		      "- mem_alloc(sizeof(*pool)); NULL: return NULL, errno is set\n"
-		      "- copy factory, reset, destroy and ctx; idle = VEC_INIT;\n"
-		      "  max_size = config->max_size, or POOL_DEFAULT_MAX_SIZE when 0\n"
-		      "- refcount_init(&pool->ref), then return the pool");
+	UNIMPLEMENTED("a pool from a copy of *config, a zero field meaning its "
+		      "default. NULL with errno EINVAL (no config, no factory) or "
+		      "ENOMEM");
 	(void)config;
 	errno = ENOSYS;
 	return NULL;
@@ -112,7 +108,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 		if (!obj)
 			return -errno;
-		vec_push(&pool->idle, obj); /* reserved above: cannot fail */
+		vec_push_reserved(&pool->idle, obj);
 	}
 	return 0;
 }
@@ -142,15 +138,8 @@ pool_guard_t pool_get(pool_t *pool)
 
 void pool_guard_release(pool_guard_t *guard)
 {
-	UNIMPLEMENTED("milestone 3's release, with the reset hook:\n"
-		      "- NULL guard or guard->obj NULL: nothing to do\n"
-		      "- keep guard->pool and guard->obj, set *guard = empty_guard;\n"
-		      "  pool->out--\n"
-		      "- fewer than max_size idle: if pool->reset, call\n"
-		      "  pool->reset(obj, pool->ctx); then vec_push(&pool->idle, obj)\n"
-		      "  (reserved: cannot fail)\n"
-		      "- else destroy(pool, obj), without a reset\n"
-		      "- last, pool_unref(pool): it may free the pool");
+	UNIMPLEMENTED("milestone 3's release, where an object going back to the "
+		      "idle list is reset first");
 	(void)guard;
 }
 
@@ -162,6 +151,7 @@ void *pool_guard_take(pool_guard_t *guard)
 	void *obj = guard->obj;
 
 	*guard = empty_guard;
+	assert(pool->out > 0);
 	pool->out--;
 	pool_unref(pool);
 	return obj;

@@ -13,21 +13,22 @@
  * factory, reset and destroy never run with it held. */
 #include "m5_threadsafe/pool.h"
 
+#include <assert.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/mem.h"
+#include "common/mutex.h"
 #include "common/refcount.h"
 #include "common/unimplemented.h"
 #include "common/vec.h"
 
 struct pool {
 	refcount_atomic_t ref;	 /* pool_build/pool_ref holders + guards out */
-	pthread_mutex_t lock;	 /* guards every field below it */
+	mutex_t lock;		 /* guards every field below it */
 	vec_t idle;		 /* objects ready to hand out; last in, first out */
 	size_t out;		 /* objects in guards now */
 	size_t created;		 /* objects the factory made, ever */
@@ -41,42 +42,22 @@ struct pool {
 
 static const pool_guard_t empty_guard = { NULL, NULL };
 
-/* A mutex that cannot be locked or unlocked means memory corruption or a
- * programming error: stop here rather than corrupt the pool. */
-__attribute__((noreturn)) static void die(const char *what, int err)
-{
-	fprintf(stderr, "objpool: %s: %s\n", what, strerror(err));
-	abort();
-}
-
 /* The lock protects the pool's value, not its identity: it may be taken
  * through a const pointer. */
 static void lock(const pool_t *pool)
 {
-	int err = pthread_mutex_lock((pthread_mutex_t *)&pool->lock);
-
-	if (err)
-		die("pthread_mutex_lock", err);
+	mutex_lock((mutex_t *)&pool->lock);
 }
 
 static void unlock(const pool_t *pool)
 {
-	int err = pthread_mutex_unlock((pthread_mutex_t *)&pool->lock);
-
-	if (err)
-		die("pthread_mutex_unlock", err);
+	mutex_unlock((mutex_t *)&pool->lock);
 }
 
 pool_t *pool_build(const pool_config_t *config)
 {
-	UNIMPLEMENTED("milestone 4's pool_build, plus a lock (RefCell -> Mutex):\n"
-		      "- NULL config or no factory: errno = EINVAL, return NULL\n"
-		      "- mem_alloc(sizeof(*pool)); NULL: return NULL, errno is set\n"
-		      "- copy factory, reset, destroy and ctx; idle = VEC_INIT;\n"
-		      "  max_size = config->max_size, or POOL_DEFAULT_MAX_SIZE when 0\n"
-		      "- err = pthread_mutex_init(&pool->lock, NULL); err != 0:\n"
-		      "  mem_free(pool), errno = err, return NULL\n"
-		      "- refcount_atomic_init(&pool->ref), then return the pool");
+	UNIMPLEMENTED("milestone 4's pool_build, for a pool that any number of "
+		      "threads share (Rc<RefCell> -> Arc<Mutex>)");
 	(void)config;
 	errno = ENOSYS;
 	return NULL;
@@ -91,6 +72,7 @@ pool_t *pool_ref(pool_t *pool)
 
 static void destroy(pool_t *pool, void *obj)
 {
+	assert(!mutex_held(&pool->lock) && "destroy runs without the pool's lock");
 	if (pool->destroy)
 		pool->destroy(obj, pool->ctx);
 }
@@ -100,12 +82,14 @@ void pool_unref(pool_t *pool)
 	if (!pool || !refcount_atomic_dec_and_test(&pool->ref))
 		return;
 	/* The last reference: no other thread can reach the pool any more. */
+	assert(!mutex_held(&pool->lock) &&
+	       "the last reference is dropped with the lock held: unlock first");
 	void *obj;
 
 	while ((obj = vec_pop(&pool->idle)))
 		destroy(pool, obj);
 	vec_free(&pool->idle);
-	pthread_mutex_destroy(&pool->lock);
+	mutex_destroy(&pool->lock);
 	mem_free(pool);
 }
 
@@ -115,6 +99,7 @@ void pool_unref(pool_t *pool)
  * Context: the lock is held. */
 static int reserve_places_locked(pool_t *pool, size_t extra)
 {
+	assert(mutex_held(&pool->lock));
 	size_t live = vec_len(&pool->idle) + pool->out;
 	size_t max = pool->max_size;
 	size_t want = live >= max || extra >= max - live ? max : live + extra;
@@ -127,6 +112,7 @@ static int reserve_places_locked(pool_t *pool, size_t extra)
  * Context: the lock is not held. */
 static void *create(pool_t *pool)
 {
+	assert(!mutex_held(&pool->lock) && "the factory runs without the pool's lock");
 	int saved = errno;
 
 	errno = 0;
@@ -162,7 +148,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 		if (err == 0)
 			pool->created++;
 		if (keep)
-			vec_push(&pool->idle, obj); /* reserved: cannot fail */
+			vec_push_reserved(&pool->idle, obj);
 		unlock(pool);
 		if (!keep)
 			destroy(pool, obj);
@@ -174,16 +160,8 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 pool_guard_t pool_get(pool_t *pool)
 {
-	UNIMPLEMENTED("get_or_create under lock(pool), the factory outside it:\n"
-		      "- NULL pool: errno = EINVAL, return empty_guard\n"
-		      "- lock(pool); obj = vec_pop(&pool->idle); a hit: pool->out++;\n"
-		      "  unlock(pool)\n"
-		      "- a miss: obj = create(pool) with the lock released (NULL:\n"
-		      "  return empty_guard, errno is set); then lock(pool),\n"
-		      "  err = reserve_places_locked(pool, 1), on success created++\n"
-		      "  and out++; unlock(pool); err < 0: destroy(pool, obj),\n"
-		      "  errno = -err, return empty_guard\n"
-		      "- return (pool_guard_t){ .pool = pool_ref(pool), .obj = obj }");
+	UNIMPLEMENTED("milestone 4's pool_get, safe from any number of threads; "
+		      "the factory never runs with the lock held");
 	(void)pool;
 	errno = ENOSYS;
 	return empty_guard;
@@ -191,15 +169,9 @@ pool_guard_t pool_get(pool_t *pool)
 
 void pool_guard_release(pool_guard_t *guard)
 {
-	UNIMPLEMENTED("milestone 4's release; reset and destroy outside the lock:\n"
-		      "- NULL guard or guard->obj NULL: nothing to do\n"
-		      "- keep guard->pool and guard->obj, set *guard = empty_guard\n"
-		      "- if pool->reset: pool->reset(obj, pool->ctx), before lock()\n"
-		      "- lock(pool); pool->out--; keep = fewer than max_size idle;\n"
-		      "  keep: vec_push(&pool->idle, obj) (reserved: cannot fail);\n"
-		      "  unlock(pool)\n"
-		      "- not kept: destroy(pool, obj), after unlock(pool)\n"
-		      "- last, pool_unref(pool): it may free the pool");
+	UNIMPLEMENTED("milestone 4's release, safe from any thread; reset and "
+		      "destroy never run with the lock held, and the release may "
+		      "free the pool");
 	(void)guard;
 }
 
@@ -212,6 +184,7 @@ void *pool_guard_take(pool_guard_t *guard)
 
 	*guard = empty_guard;
 	lock(pool);
+	assert(pool->out > 0);
 	pool->out--;
 	unlock(pool);
 	pool_unref(pool);

@@ -14,21 +14,22 @@
  * out" (allocated and peak_allocated) serves both of pool_get's paths. */
 #include "m6_stats/pool.h"
 
+#include <assert.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/mem.h"
+#include "common/mutex.h"
 #include "common/refcount.h"
 #include "common/unimplemented.h"
 #include "common/vec.h"
 
 struct pool {
 	refcount_atomic_t ref;	 /* pool_build/pool_ref holders + guards out */
-	pthread_mutex_t lock;	 /* guards every field below it */
+	mutex_t lock;		 /* guards every field below it */
 	vec_t idle;		 /* objects ready to hand out; last in, first out */
 	pool_stats_t stats;	 /* counters; available is vec_len(&idle) */
 	/* Set by pool_build, read-only after: */
@@ -40,30 +41,16 @@ struct pool {
 
 static const pool_guard_t empty_guard = { NULL, NULL };
 
-/* A mutex that cannot be locked or unlocked means memory corruption or a
- * programming error: stop here rather than corrupt the pool. */
-__attribute__((noreturn)) static void die(const char *what, int err)
-{
-	fprintf(stderr, "objpool: %s: %s\n", what, strerror(err));
-	abort();
-}
-
 /* The lock protects the pool's value, not its identity: it may be taken
  * through a const pointer. */
 static void lock(const pool_t *pool)
 {
-	int err = pthread_mutex_lock((pthread_mutex_t *)&pool->lock);
-
-	if (err)
-		die("pthread_mutex_lock", err);
+	mutex_lock((mutex_t *)&pool->lock);
 }
 
 static void unlock(const pool_t *pool)
 {
-	int err = pthread_mutex_unlock((pthread_mutex_t *)&pool->lock);
-
-	if (err)
-		die("pthread_mutex_unlock", err);
+	mutex_unlock((mutex_t *)&pool->lock);
 }
 
 pool_t *pool_build(const pool_config_t *config)
@@ -85,11 +72,11 @@ pool_t *pool_build(const pool_config_t *config)
 		.stats.max_size = config->max_size ? config->max_size
 						   : POOL_DEFAULT_MAX_SIZE,
 	};
-	int err = pthread_mutex_init(&pool->lock, NULL);
+	int err = mutex_init(&pool->lock);
 
 	if (err) {
 		mem_free(pool);
-		errno = err;
+		errno = -err;
 		return NULL;
 	}
 	refcount_atomic_init(&pool->ref);
@@ -105,6 +92,7 @@ pool_t *pool_ref(pool_t *pool)
 
 static void destroy(pool_t *pool, void *obj)
 {
+	assert(!mutex_held(&pool->lock) && "destroy runs without the pool's lock");
 	if (pool->destroy)
 		pool->destroy(obj, pool->ctx);
 }
@@ -114,12 +102,14 @@ void pool_unref(pool_t *pool)
 	if (!pool || !refcount_atomic_dec_and_test(&pool->ref))
 		return;
 	/* The last reference: no other thread can reach the pool any more. */
+	assert(!mutex_held(&pool->lock) &&
+	       "the last reference is dropped with the lock held: unlock first");
 	void *obj;
 
 	while ((obj = vec_pop(&pool->idle)))
 		destroy(pool, obj);
 	vec_free(&pool->idle);
-	pthread_mutex_destroy(&pool->lock);
+	mutex_destroy(&pool->lock);
 	mem_free(pool);
 }
 
@@ -129,6 +119,7 @@ void pool_unref(pool_t *pool)
  * Context: the lock is held. */
 static int reserve_places_locked(pool_t *pool, size_t extra)
 {
+	assert(mutex_held(&pool->lock));
 	size_t live = vec_len(&pool->idle) + pool->stats.allocated;
 	size_t max = pool->stats.max_size;
 	size_t want = live >= max || extra >= max - live ? max : live + extra;
@@ -141,6 +132,7 @@ static int reserve_places_locked(pool_t *pool, size_t extra)
  * Context: the lock is not held. */
 static void *create(pool_t *pool)
 {
+	assert(!mutex_held(&pool->lock) && "the factory runs without the pool's lock");
 	int saved = errno;
 
 	errno = 0;
@@ -176,7 +168,7 @@ int pool_preallocate(pool_t *pool, size_t count)
 		if (err == 0)
 			pool->stats.created_count++;
 		if (keep)
-			vec_push(&pool->idle, obj); /* reserved: cannot fail */
+			vec_push_reserved(&pool->idle, obj);
 		else if (err == 0)
 			pool->stats.destroyed_count++;
 		unlock(pool);
@@ -190,18 +182,10 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 pool_guard_t pool_get(pool_t *pool)
 {
-	UNIMPLEMENTED("milestone 5's get, counting into pool->stats under the lock:\n"
-		      "- NULL pool: errno = EINVAL, return empty_guard (not counted)\n"
-		      "- lock(pool); obj = vec_pop(&pool->idle); stats.gets++;\n"
-		      "  a hit: stats.hits++ and count it out (stats.allocated++,\n"
-		      "  raise stats.peak_allocated to it); none idle: stats.misses++;\n"
-		      "  unlock(pool)\n"
-		      "- a miss: obj = create(pool) without the lock (NULL: keep\n"
-		      "  err = -errno); lock(pool); if obj, err =\n"
-		      "  reserve_places_locked(pool, 1); err == 0: created_count++ and\n"
-		      "  count it out; else stats.failures++; unlock(pool); on error\n"
-		      "  destroy(pool, obj) if made, errno = -err, return empty_guard\n"
-		      "- return (pool_guard_t){ .pool = pool_ref(pool), .obj = obj }");
+	UNIMPLEMENTED("milestone 5's get, counted in pool->stats: every get a hit "
+		      "or a miss, a failed miss also a failure, allocated and "
+		      "peak_allocated following the objects out; one consistent "
+		      "update under the lock");
 	(void)pool;
 	errno = ENOSYS;
 	return empty_guard;
@@ -218,11 +202,12 @@ void pool_guard_release(pool_guard_t *guard)
 	if (pool->reset)
 		pool->reset(obj, pool->ctx);
 	lock(pool);
+	assert(pool->stats.allocated > 0);
 	pool->stats.allocated--;
 	bool keep = vec_len(&pool->idle) < pool->stats.max_size;
 
 	if (keep)
-		vec_push(&pool->idle, obj); /* reserved: cannot fail */
+		vec_push_reserved(&pool->idle, obj);
 	else
 		pool->stats.destroyed_count++;
 	unlock(pool);
@@ -240,6 +225,7 @@ void *pool_guard_take(pool_guard_t *guard)
 
 	*guard = empty_guard;
 	lock(pool);
+	assert(pool->stats.allocated > 0);
 	pool->stats.allocated--;
 	unlock(pool);
 	pool_unref(pool);
@@ -281,16 +267,15 @@ size_t pool_len(const pool_t *pool)
 
 double pool_stats_hit_rate(const pool_stats_t *stats)
 {
-	UNIMPLEMENTED("hits / gets, from 0 to 1:\n"
-		      "- NULL stats, or no gets: return 0.0 (no division by zero)\n"
-		      "- else return (double)stats->hits / (double)stats->gets");
+	UNIMPLEMENTED("hits / gets, from 0 to 1; 0 without stats or without gets");
 	(void)stats;
 	return 0.0;
 }
 
 double pool_stats_miss_rate(const pool_stats_t *stats)
 {
-	UNIMPLEMENTED("misses / gets, from 0 to 1: as pool_stats_hit_rate");
+	UNIMPLEMENTED("misses / gets, from 0 to 1; 0 without stats or without "
+		      "gets");
 	(void)stats;
 	return 0.0;
 }
@@ -306,17 +291,9 @@ static bool too_small(const pool_stats_t *s)
 
 int pool_stats_report(const pool_t *pool, char *buf, size_t size)
 {
-	UNIMPLEMENTED("the spec's stats_report, with snprintf's contract:\n"
-		      "- NULL pool, or NULL buf with size > 0: return -EINVAL\n"
-		      "- s = pool_stats(pool): one snapshot, the lock taken once\n"
-		      "- len = snprintf(buf, size, ...) the lines of pool.h: a title\n"
-		      "  \"Pool Statistics:\\n\", then \"- Total gets: %zu\\n\" and so\n"
-		      "  on; Hits and Misses add \" (%.1f%%)\", 100 times the rate\n"
-		      "- when too_small(&s), append the Recommendation line at\n"
-		      "  buf + min(len, size), with size - min(len, size) (buf NULL:\n"
-		      "  NULL), and add its length to len\n"
-		      "- snprintf < 0: return -errno (-EOVERFLOW if errno is 0);\n"
-		      "  else return len, the whole report's length");
+	UNIMPLEMENTED("the spec's report (the lines in pool.h) from one snapshot, "
+		      "with snprintf's contract: the whole report's length, and "
+		      "what fits in buf. -EINVAL, or a failed snprintf's -errno");
 	(void)pool;
 	(void)buf;
 	(void)size;
