@@ -108,6 +108,7 @@ __attribute__((noreturn)) static void die(const char *what)
 	exit(1);
 }
 
+/* Return: true when row @r has no run for object @o. */
 static bool skip(enum object o, const struct row *r)
 {
 	return r->large_only && o != LARGE;
@@ -199,7 +200,7 @@ static const char *run_or_die(char *const argv[])
 
 /* Copy the next tab-separated field of *@line into @buf (@size bytes) and
  * step past it. Return: false when there is none or it does not fit. */
-static bool field(char **line, char *buf, size_t size)
+static bool field(const char **line, char *buf, size_t size)
 {
 	size_t len = strcspn(*line, "\t\n");
 
@@ -216,7 +217,7 @@ static void describe(struct pool *p, const char *id)
 {
 	char prog[PATH_MAX], flags[3][4];
 	char *argv[] = { prog, "--describe", NULL };
-	char *line;
+	const char *line;
 
 	if (strlen(id) >= sizeof(p->id)) {
 		errno = ENAMETOOLONG;
@@ -224,7 +225,7 @@ static void describe(struct pool *p, const char *id)
 	}
 	strcpy(p->id, id);
 	program(prog, sizeof(prog), id);
-	line = (char *)run_or_die(argv);
+	line = run_or_die(argv);
 	for (int i = 0; i < 3; i++)
 		if (!field(&line, flags[i], sizeof(flags[i])))
 			goto bad;
@@ -359,6 +360,7 @@ static double load_average(void)
 	return load;
 }
 
+/* qsort order of two doubles. Return: <0, 0 or >0 as *@a <, =, > *@b. */
 static int compare(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -434,6 +436,7 @@ static void count_instructions(long iterations)
 	unlink(file);
 }
 
+/* Print row @i of object @o's table; @instr: with the instr/pair column. */
 static void print_row(enum object o, int i, bool instr)
 {
 	const struct row *r = &rows[i];
@@ -479,6 +482,7 @@ static void print_row(enum object o, int i, bool instr)
 	printf("\n");
 }
 
+/* Print object @o's title and table; @instr: with the instr/pair column. */
 static void print_table(enum object o, bool instr)
 {
 	printf("\n%s\n\n", object_title[o]);
@@ -593,6 +597,7 @@ static void plot(const char *file, long runs, double load)
 	fprintf(stderr, "bench: wrote %s\n", out);
 }
 
+/* Return: @text as a number >= 1; exits 2 with a message when it is not. */
 static long number(const char *text)
 {
 	char *end;
@@ -608,6 +613,7 @@ static long number(const char *text)
 	return value;
 }
 
+/* Print the options and exit 2. */
 __attribute__((noreturn)) static void usage(void)
 {
 	fprintf(stderr, "usage: bench [--runs=N] [--ms=N] [--warm-ms=N] [--iterations=N] "
@@ -615,6 +621,8 @@ __attribute__((noreturn)) static void usage(void)
 	exit(2);
 }
 
+/* Parse the options, run every row --runs times, count, plot, print.
+ * Return: 0; stops with 1 when a run fails, 2 on a bad option. */
 int main(int argc, char **argv)
 {
 	long runs = 7, ms = 100, warm_ms = 20, iterations = 0;

@@ -159,6 +159,7 @@ static int cpu_for(long t, long threads)
 	return -1;
 }
 
+/* Return: the time of @clock, in seconds. */
 static double seconds(clockid_t clock)
 {
 	struct timespec ts;
@@ -167,11 +168,15 @@ static double seconds(clockid_t clock)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Return: the monotonic clock, in seconds. */
 static double now(void)
 {
 	return seconds(CLOCK_MONOTONIC);
 }
 
+/* One thread of a row (@arg: its struct worker): pin it, warm up, wait
+ * for the others, run the timed loop and record pairs, times and misses.
+ * Return: NULL. */
 static void *work(void *arg)
 {
 	struct worker *w = arg;
@@ -213,6 +218,7 @@ static const char *option(const char *arg, const char *name)
 	return arg + 3 + len;
 }
 
+/* Return: @text as a number >= 0; stops naming @what when it is not. */
 static long number(const char *text, const char *what)
 {
 	char *end;
@@ -225,6 +231,7 @@ static long number(const char *text, const char *what)
 	return value;
 }
 
+/* Print the options and exit 2. */
 __attribute__((noreturn)) static void usage(void)
 {
 	fprintf(stderr, "usage: bench_POOL --object=small|large [--threads=N] "
@@ -258,6 +265,7 @@ static int describe(void)
 	return 0;
 }
 
+/* Return: the reset callback --reset=@name names; exits 2 for others. */
 static bench_reset_fn reset_named(const char *name)
 {
 	if (!strcmp(name, "len"))
@@ -267,6 +275,8 @@ static bench_reset_fn reset_named(const char *name)
 	usage();
 }
 
+/* Parse the options, open the pool, run the row in its threads, print
+ * one line. Return: 0; stops with 1 on an error, 2 on a bad option. */
 int main(int argc, char **argv)
 {
 	struct bench_object object = { .page = (size_t)sysconf(_SC_PAGESIZE) };
