@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # tools/check.sh - objpool's whole test matrix; what CI runs.
 #
-#   tools/check.sh                 everything below, in this order
+#   tools/check.sh                 every part, in the order of PARTS
 #   tools/check.sh plain asan ...  only the parts named
+#   tools/check.sh --list-parts    the parts, one a line (CI's workflow
+#                                  runs one job per part)
 #
 # Parts:
 #   plain, asan, tsan, valgrind   bazel test //... in that configuration
@@ -14,16 +16,29 @@
 #                                 starter) builds, and its tests fail: the
 #                                 tests test something; and what a starter
 #                                 gives for free is the solution's code
+#   compdb                        tools/compdb writes compile_commands.json
+#                                 and clangd reports no error in any C, C++
+#                                 or header file of the repository
+#   format                        tools/format would change no file (and
+#                                 does see a misformatted one)
+#   workflow                      .github/workflows/ci.yml parses and runs
+#                                 one job per part of PARTS, each through
+#                                 .ci/run (and a wrong part list is caught)
 #
 # The closing line "N passed, N failed" counts each test target once per
 # configuration, each canary once per check (clean in a plain build, and
-# caught under each configuration that claims to find it) and each
-# starter once; a part whose bazel run failed without naming a failed
-# target counts as one failure more. Before it, a table gives each part's
+# caught under each configuration that claims to find it), each starter,
+# each file clangd checks and each check of the format and workflow parts
+# once; a part whose bazel run failed without naming a failed target
+# counts as one failure more. Before it, a table gives each part's
 # wall time and the total. Exit status 0 only when nothing failed.
 # Missing Debian packages are installed by tools/bazel.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+# Every part, in the order of a full run (.ci/run) and of the workflow's
+# matrix (.github/workflows/ci.yml; the workflow part checks they agree).
+PARTS=(plain asan tsan valgrind canaries starters compdb format workflow)
 
 bazel=tools/bazel
 passed=0
@@ -201,8 +216,113 @@ starters() {
 	done
 }
 
+# clangd_errors FILE: clangd's error diagnostics for FILE, one a line, with
+# the compile command of compile_commands.json (or one clangd derives).
+clangd_errors() {
+	clangd-14 --check="$1" --check-lines=1 2>&1 |
+		grep -E '^E\[[^]]*\] \[[^]]+\] Line [0-9]+:'
+}
+
+# compdb: tools/compdb.py passes its tests, tools/compdb works, and clangd
+# finds no error in any C, C++ or header file with its entry; a file with
+# a planted error proves that clangd_errors sees errors.
+compdb() {
+	echo "=== compdb"
+	tools/install-missing clangd-14:/usr/bin/clangd-14
+	if PYTHONDONTWRITEBYTECODE=1 python3 tools/compdb_test.py >"$log" 2>&1; then
+		echo "tools/compdb_test.py: $(grep -E '^Ran ' "$log")"
+		pass
+	else
+		cat "$log"
+		fail "tools/compdb_test.py"
+	fi
+	if ! tools/compdb >"$log" 2>&1; then
+		cat "$log"
+		fail "tools/compdb failed"
+		return
+	fi
+	tail -n 1 "$log"
+	local planted file listed checked=0
+	planted=$(mktemp -p common planted_XXXXXX.c)
+	echo 'int planted(void) { return undeclared; }' >"$planted"
+	clangd_errors "$planted" >"$log"
+	if grep -q "undeclared identifier 'undeclared'" "$log"; then
+		echo "clangd reports a planted error"
+		pass
+	else
+		fail "clangd_errors missed the error planted in a C file"
+	fi
+	rm -f "$planted"
+	listed=$(python3 -c 'import json
+for e in json.load(open("compile_commands.json")): print(e["file"])')
+	for file in $(git ls-files '*.c' '*.cc' '*.h'); do
+		checked=$((checked + 1))
+		if ! grep -qxF "$file" <<<"$listed"; then
+			fail "$file: no entry in compile_commands.json (not in any target?)"
+		elif clangd_errors "$file" >"$log"; then
+			cat "$log"
+			fail "$file: clangd reports errors"
+		else
+			pass
+		fi
+	done
+	echo "clangd: checked $checked files"
+}
+
+# format: first tools/format --check must report a misformatted C file and
+# BUILD file planted in a temporary directory; then it must find nothing to
+# change in the repository.
+format() {
+	echo "=== format"
+	local dir file
+	dir=$(mktemp -d)
+	printf 'int  planted( void ){return 0;}\n' >"$dir/planted.c"
+	printf 'cc_library(name="planted",srcs=["planted.c"])\n' >"$dir/BUILD"
+	for file in "$dir/planted.c" "$dir/BUILD"; do
+		if tools/format --check "$file" >"$log" 2>&1; then
+			cat "$file"
+			fail "tools/format --check passed a misformatted ${file##*/}"
+		else
+			echo "tools/format --check reports a misformatted ${file##*/}"
+			pass
+		fi
+	done
+	rm -rf "$dir"
+	if tools/format --check >"$log" 2>&1; then
+		echo "every file is formatted"
+		pass
+	else
+		cat "$log"
+		fail "files need tools/format (run it and commit the result)"
+	fi
+}
+
+# workflow: tools/check_workflow.py finds the workflow in step with PARTS,
+# and finds it out of step with PARTS plus one more.
+workflow() {
+	echo "=== workflow"
+	local check=(/usr/bin/python3 tools/check_workflow.py
+		.github/workflows/ci.yml .ci/run)
+	tools/install-missing python3-yaml:/usr/lib/python3/dist-packages/yaml/__init__.py
+	if "${check[@]}" "${PARTS[@]}" no_such_part >"$log" 2>&1; then
+		fail "tools/check_workflow.py missed a part the workflow lacks"
+	else
+		echo "a part missing from the workflow is caught"
+		pass
+	fi
+	if "${check[@]}" "${PARTS[@]}"; then
+		pass
+	else
+		fail "the workflow does not run exactly the parts of tools/check.sh"
+	fi
+}
+
+if [ "${1:-}" = --list-parts ]; then
+	printf '%s\n' "${PARTS[@]}"
+	exit 0
+fi
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(plain asan tsan valgrind canaries starters)
+[ ${#parts[@]} -gt 0 ] || parts=("${PARTS[@]}")
 times=()
 start_all=$(date +%s)
 for part in "${parts[@]}"; do
@@ -211,8 +331,11 @@ for part in "${parts[@]}"; do
 	plain | asan | tsan | valgrind) suite "$part" ;;
 	canaries) canaries ;;
 	starters) starters ;;
+	compdb) compdb ;;
+	format) format ;;
+	workflow) workflow ;;
 	*)
-		echo "tools/check.sh: unknown part '$part' (plain asan tsan valgrind canaries starters)" >&2
+		echo "tools/check.sh: unknown part '$part' (${PARTS[*]})" >&2
 		exit 2
 		;;
 	esac
