@@ -26,8 +26,16 @@ int main(void)
 	int made = 0;
 	pool_t *pool = pool_new(make_buffer, free_buffer, &made);
 
-	if (!pool || pool_preallocate(pool, 3) < 0) {
-		perror("pool");
+	if (!pool) {
+		perror("pool_new"); /* NULL and errno */
+		return 1;
+	}
+	int err = pool_preallocate(pool, 3);
+
+	if (err < 0) {
+		/* A negative errno in the return value; errno says nothing. */
+		fprintf(stderr, "pool_preallocate: %s\n", strerror(-err));
+		pool_free(pool);
 		return 1;
 	}
 	printf("preallocated: %zu idle\n", pool_len(pool));

@@ -15,6 +15,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "m2_guard/pool.h"
 
@@ -34,8 +35,16 @@ int main(void)
 {
 	pool_t *pool = pool_new(make_buffer, free_buffer, NULL);
 
-	if (!pool || pool_preallocate(pool, 1) < 0) {
-		perror("pool");
+	if (!pool) {
+		perror("pool_new"); /* NULL and errno */
+		return 1;
+	}
+	int err = pool_preallocate(pool, 1);
+
+	if (err < 0) {
+		/* A negative errno in the return value; errno says nothing. */
+		fprintf(stderr, "pool_preallocate: %s\n", strerror(-err));
+		pool_free(pool);
 		return 1;
 	}
 	pool_guard_t g = pool_get(pool);

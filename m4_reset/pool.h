@@ -18,7 +18,10 @@
  *
  * Everything else is milestone 3: a shared, refcounted pool that grows on
  * demand. Single-threaded: the pool and its guards must stay on one
- * thread.
+ * thread. The factory, reset and destroy callbacks must not call into the
+ * pool that runs them (where Rust's RefCell would panic): a reference
+ * taken while the pool is being freed aborts; other re-entry is not
+ * checked.
  */
 #ifndef OBJPOOL_M4_RESET_POOL_H
 #define OBJPOOL_M4_RESET_POOL_H
@@ -75,20 +78,24 @@ typedef struct pool_guard {
 OBJPOOL_MUST_CHECK
 pool_t *pool_build(const pool_config_t *config);
 
-/* pool_ref - take another reference to @pool. Return: @pool (NULL for
- * NULL). */
+/* pool_ref - take another reference to @pool, for a new holder of the
+ * pointer. Only a holder may take another: a reference taken on a pool
+ * that is being freed (from its destroy callback) aborts.
+ * Return: @pool (NULL for NULL). */
 pool_t *pool_ref(pool_t *pool);
 
 /* pool_unref - drop a reference; the last one destroys the idle objects and
- * frees the pool. NULL is fine. */
+ * frees the pool. NULL is fine. An extra unref frees the pool too early:
+ * every later use of it is a use-after-free. */
 void pool_unref(pool_t *pool);
 
 /* pool_preallocate - make @count objects with the factory and keep them
  * idle.
  * Return: 0; -EINVAL for a NULL pool; -ENOSPC when more than max_size
- * objects would be idle (nothing is made); -ENOMEM when memory is short
- * (nothing is made); or the factory's error (-errno), in which case the
- * objects made before the failure stay in the pool. */
+ * objects would be idle (nothing is made); -ENOMEM when memory is short,
+ * -EOVERFLOW when the idle list could not even be addressed (nothing is
+ * made); or the factory's error (-errno), in which case the objects made
+ * before the failure stay in the pool. */
 OBJPOOL_MUST_CHECK
 int pool_preallocate(pool_t *pool, size_t count);
 

@@ -6,8 +6,9 @@
  * on a thread other than the one that got it. The factory, reset and
  * destroy callbacks never run while the lock is held: a slow factory does
  * not stop other threads from taking idle objects, and a callback may use
- * the pool itself. The callbacks must be safe to call from several threads
- * at once.
+ * the pool itself (but for the destroy calls of the last pool_unref: a
+ * reference taken on a pool being freed aborts). The callbacks must be
+ * safe to call from several threads at once.
  *
  *	pool_t *pool = pool_build(&(pool_config_t){
  *		.factory = make_buffer,
@@ -78,21 +79,28 @@ typedef struct pool_guard {
 OBJPOOL_MUST_CHECK
 pool_t *pool_build(const pool_config_t *config);
 
-/* pool_ref - take another reference to @pool, for example for a thread.
+/* pool_ref - take another reference to @pool, for a new holder of the
+ * pointer (for example a thread). Only a holder may take another: a
+ * reference taken on a pool that is being freed (from its destroy
+ * callback) aborts.
  * Return: @pool (NULL for NULL).
- * Context: any thread holding a reference; lock-free. */
+ * Context: any thread holding a reference; takes no lock. */
 pool_t *pool_ref(pool_t *pool);
 
 /* pool_unref - drop a reference; the last one destroys the idle objects and
- * frees the pool. NULL is fine.
- * Context: any thread; lock-free but for the last reference. */
+ * frees the pool. NULL is fine. An extra unref frees the pool too early:
+ * every later use of it is a use-after-free.
+ * Context: any thread; takes no lock, not even for the last reference (no
+ * other thread can reach the pool then). Never call it with the pool's
+ * lock held: the last reference would free the held lock. */
 void pool_unref(pool_t *pool);
 
 /* pool_preallocate - make @count objects with the factory and keep them
  * idle.
  * Return: 0; -EINVAL for a NULL pool; -ENOSPC when more than max_size
- * objects would be idle (nothing is made); -ENOMEM when memory is short;
- * or the factory's error (-errno). On an error after the start, the
+ * objects would be idle (nothing is made); -ENOMEM when memory is short,
+ * -EOVERFLOW when the idle list could not even be addressed; or the
+ * factory's error (-errno). On an error after the start, the
  * objects made before it stay in the pool. Should other threads fill the
  * idle list meanwhile, the objects that find it full are destroyed.
  * Context: takes the lock; calls the factory without it, so other threads

@@ -448,39 +448,40 @@ TEST_F(RatesOfAPool, OneHitTwoMisses)
  * abort when the held lock is destroyed; valgrind, ASan and TSan report
  * the use after free). */
 
-using Lifetime = m6_test::StatsTest;
+class Lifetime : public m6_test::StatsTest {
+      protected:
+	/* A guard holding an object and, once the owner has let go, the
+	 * pool's last reference. */
+	pool_guard_t last_guard()
+	{
+		build(5, ByteBuffers::clear);
+		pool_guard_t g = pool_get(pool);
+		EXPECT_NE(g.obj, nullptr);
+		pool_unref(pool);
+		pool = nullptr; /* the owner lets go first */
+		EXPECT_EQ(bufs.destroyed, 0);
+		return g;
+	}
+};
 
 TEST_F(Lifetime, LastReferenceDroppedByARelease)
 {
-	build(5, ByteBuffers::clear);
-	pool_guard_t g = pool_get(pool);
-	ASSERT_NE(g.obj, nullptr);
-	pool_unref(pool);
-	pool = nullptr; /* the owner lets go first */
-	EXPECT_EQ(bufs.destroyed, 0);
-	pool_guard_release(&g); /* the last reference: frees the pool */
+	pool_guard_t g = last_guard();
+	pool_guard_release(&g); /* frees the pool */
 	EXPECT_EQ(bufs.destroyed, 1);
 }
 
 TEST_F(Lifetime, LastReferenceDroppedByATake)
 {
-	build(5, ByteBuffers::clear);
-	pool_guard_t g = pool_get(pool);
-	ASSERT_NE(g.obj, nullptr);
-	pool_unref(pool);
-	pool = nullptr;
-	void *obj = pool_guard_take(&g); /* the last reference: frees the pool */
+	pool_guard_t g = last_guard();
+	void *obj = pool_guard_take(&g); /* frees the pool */
 	EXPECT_EQ(bufs.destroyed, 0);
 	ByteBuffers::destroy(obj, &bufs);
 }
 
 TEST_F(Lifetime, LastReferenceDroppedOnAnotherThread)
 {
-	build(5, ByteBuffers::clear);
-	pool_guard_t g = pool_get(pool);
-	ASSERT_NE(g.obj, nullptr);
-	pool_unref(pool);
-	pool = nullptr;
+	pool_guard_t g = last_guard();
 	std::thread([&g] { pool_guard_release(&g); }).join();
 	EXPECT_EQ(bufs.destroyed, 1);
 }

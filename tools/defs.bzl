@@ -65,16 +65,11 @@ def objpool_c_binary(name, srcs, deps = [], **kwargs):
         **kwargs
     )
 
-def objpool_c_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
-    """A C program run as a test (exit status 0 passes), with C_COPTS.
-
-    For programs with their own main(): canaries, demos of a milestone's
-    limits, smoke runs of a binary.
-    """
+def _cc_test(name, srcs, copts, deps, size, tags, **kwargs):
     native.cc_test(
         name = name,
         srcs = srcs,
-        copts = C_COPTS,
+        copts = copts,
         linkopts = ["-pthread"],
         size = size,
         tags = tags,
@@ -82,60 +77,52 @@ def objpool_c_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
         **kwargs
     )
 
+def objpool_c_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
+    """A C program run as a test (exit status 0 passes), with C_COPTS.
+
+    For programs with their own main(): canaries, demos of a milestone's
+    limits, smoke runs of a binary.
+    """
+    _cc_test(name, srcs, C_COPTS, deps, size, tags, **kwargs)
+
 def objpool_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
     """A GoogleTest binary that runs in every configuration of .bazelrc.
 
     Tags: no_asan, no_tsan, no_valgrind leave one configuration out;
     manual keeps the target out of //... (canaries, starters).
     """
-    native.cc_test(
-        name = name,
-        srcs = srcs,
-        copts = TEST_COPTS,
-        linkopts = ["-pthread"],
-        size = size,
-        tags = tags,
-        deps = deps + ["@googletest//:gtest_main"],
-        **kwargs
-    )
-
-# The starter twin of a label of this package: ":pool" -> ":starter_pool"
-# for every name in @twins; other labels are shared as they are.
-def _starter(labels, twins):
-    return [
-        ":starter_" + label[1:] if label.startswith(":") and label[1:] in twins else label
-        for label in labels
-    ]
+    _cc_test(name, srcs, TEST_COPTS, deps + ["@googletest//:gtest_main"], size, tags, **kwargs)
 
 def objpool_milestone(deps, tests, test_deps = [], support = []):
     """Declares one milestone: its pool, its tests, and the course twin.
 
     Targets:
       :pool            pool.c + pool.h over @deps (visible to //bench)
-      :<test>          for each entry of @tests, a GoogleTest binary over
-                       :pool and @test_deps
-      :<support>       for each entry of @support, a test-only library
-                       built over :pool
+      :pool_h          pool.h alone: what the test code compiles against
+      :<support>       for each entry of @support, test-only code over
+                       pool.h
+      :<test>          for each entry of @tests, a GoogleTest binary: its
+                       sources (compiled once, in :<test>_code) linked
+                       with :pool
       :starter_pool    the same pool.h over starter/pool.c, the student's
                        copy to fill in
-      :starter_<support>  each support library again, over :starter_pool
-      :starter_test    the sources of every test marked starter, in one
-                       binary over :starter_pool; fails until the student
-                       is done, so tagged manual (never in //...) and
-                       starter (tools/check.sh starters)
-    The starter twins are tagged manual too: //... builds no starter code.
+      :starter_test    the test code of every test marked starter, the
+                       same objects, linked with :starter_pool; fails
+                       until the student is done, so tagged manual (never
+                       in //...) and starter (tools/check.sh starters)
+    The test code is compiled once for both pools: after a plain
+    `bazel test //...`, a starter costs one C file and a link.
 
     Args:
       deps: the library's dependencies (//common:...).
       tests: test name -> dict(srcs = [...], and optionally deps = [...]
         beyond @test_deps, data = [...], size, and starter = False to keep
         the test out of :starter_test).
-      test_deps: what every test links (":pool" is added; support
-        libraries are named here as ":name").
-      support: test-only libraries over :pool, each a dict(name, srcs,
+      test_deps: what every test's code uses (support libraries named as
+        ":name").
+      support: test-only libraries over pool.h, each a dict(name, srcs,
         hdrs, deps, cxx = True for C++ test code, C otherwise).
     """
-    twins = ["pool"] + [s["name"] for s in support]
     objpool_c_library(
         name = "pool",
         srcs = ["pool.c"],
@@ -143,6 +130,12 @@ def objpool_milestone(deps, tests, test_deps = [], support = []):
         # This package (always) and the benchmark, which links every
         # milestone.
         visibility = ["//bench:__pkg__"],
+        deps = deps,
+    )
+    objpool_c_library(
+        name = "pool_h",
+        srcs = [],
+        hdrs = ["pool.h"],
         deps = deps,
     )
     objpool_c_library(
@@ -154,40 +147,44 @@ def objpool_milestone(deps, tests, test_deps = [], support = []):
     )
     for s in support:
         rule = objpool_cc_library if s.get("cxx", False) else objpool_c_library
-        own_deps = s.get("deps", []) + [":pool"]
-        for prefix, tags, sdeps in [
-            ("", [], own_deps),
-            ("starter_", ["manual"], _starter(own_deps, twins)),
-        ]:
-            rule(
-                name = prefix + s["name"],
-                testonly = True,
-                srcs = s.get("srcs", []),
-                hdrs = s["hdrs"],
-                tags = tags,
-                deps = sdeps,
-            )
+        rule(
+            name = s["name"],
+            testonly = True,
+            srcs = s.get("srcs", []),
+            hdrs = s["hdrs"],
+            deps = s.get("deps", []) + [":pool_h"],
+        )
 
-    starter_srcs = []
-    starter_deps = []
+    starter_code = []
     for test, spec in tests.items():
-        test_deps_all = [":pool"] + test_deps + spec.get("deps", [])
+        objpool_cc_library(
+            name = test + "_code",
+            srcs = spec["srcs"],
+            hdrs = [],
+            # Linked whole: nothing refers to a TEST() by name.
+            alwayslink = True,
+            deps = [":pool_h"] + test_deps + spec.get("deps", []) + [
+                "@googletest//:gtest",
+            ],
+        )
         objpool_test(
             name = test,
-            srcs = spec["srcs"],
+            srcs = [],
             size = spec.get("size", "small"),
             data = spec.get("data", []),
-            deps = test_deps_all,
+            deps = [
+                ":" + test + "_code",
+                ":pool",
+            ],
         )
         if spec.get("starter", True):
-            starter_srcs += spec["srcs"]
-            starter_deps += [d for d in _starter(test_deps_all, twins) if d not in starter_deps]
+            starter_code.append(":" + test + "_code")
     objpool_test(
         name = "starter_test",
-        srcs = starter_srcs,
+        srcs = [],
         tags = [
             "manual",
             "starter",
         ],
-        deps = starter_deps,
+        deps = starter_code + [":starter_pool"],
     )
