@@ -17,6 +17,25 @@ class MemTest : public ::testing::Test {
 	void TearDown() override { mem_fail_next(0); }
 };
 
+TEST_F(MemTest, FailAfterSkipsThenFails)
+{
+	mem_fail_after(2, 1);
+	void *a = mem_alloc(8);
+	void *b = mem_realloc_array(nullptr, 2, 8);
+	EXPECT_NE(a, nullptr);
+	EXPECT_NE(b, nullptr);
+	EXPECT_EQ(mem_fail_pending(), 1u);
+	errno = 0;
+	EXPECT_EQ(mem_alloc(8), nullptr);
+	EXPECT_EQ(errno, ENOMEM);
+	EXPECT_EQ(mem_fail_pending(), 0u);
+	void *c = mem_alloc(8);
+	EXPECT_NE(c, nullptr);
+	mem_free(a);
+	mem_free(b);
+	mem_free(c);
+}
+
 TEST_F(MemTest, AllocAndFree)
 {
 	void *p = mem_alloc(64);

@@ -14,6 +14,13 @@ extern "C" {
  * mem_realloc_array fail with ENOMEM; 0 ends it. Safe from any thread. */
 void mem_fail_next(size_t count);
 
+/* mem_fail_after - let the next @skip allocations succeed, then make the
+ * @count after them fail; 0 @count ends it. mem_fail_after(0, n) is
+ * mem_fail_next(n). Failing the 1st, 2nd, ... allocation of an operation
+ * in turn reaches every allocation point (SQLite's way). Safe from any
+ * thread, but which thread's allocation is the Nth is a race. */
+void mem_fail_after(size_t skip, size_t count);
+
 /* mem_fail_pending - how many of those failures have not happened yet. */
 size_t mem_fail_pending(void);
 

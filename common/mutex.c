@@ -60,3 +60,22 @@ void mutex_destroy(mutex_t *m)
 	if (err)
 		mutex__die("pthread_mutex_destroy", err);
 }
+
+int mutex_cond_wait(mutex_t *m, pthread_cond_t *cond,
+		    const struct timespec *deadline)
+{
+#ifndef NDEBUG
+	atomic_store_explicit(&m->owner, (const void *)NULL, memory_order_relaxed);
+#endif
+	int err = deadline ? pthread_cond_timedwait(cond, &m->mutex, deadline)
+			   : pthread_cond_wait(cond, &m->mutex);
+
+#ifndef NDEBUG
+	atomic_store_explicit(&m->owner, mutex__self(), memory_order_relaxed);
+#endif
+	if (err && err != ETIMEDOUT)
+		mutex__die(deadline ? "pthread_cond_timedwait"
+				    : "pthread_cond_wait",
+			   err);
+	return err;
+}

@@ -27,6 +27,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "common/must_check.h"
 
@@ -96,6 +97,16 @@ static inline void mutex_unlock(mutex_t *m)
 	if (err)
 		mutex__die("pthread_mutex_unlock", err);
 }
+
+/* mutex_cond_wait - sleep on @cond, releasing @m (which the caller holds)
+ * until @cond is signalled or the absolute time @deadline, on @cond's
+ * clock, passes (NULL: no deadline); @m is held again on return, and in
+ * debug builds recorded as held by this thread again. Spurious wakeups
+ * happen: check the condition in a loop.
+ * Return: 0, or ETIMEDOUT when @deadline passed. Aborts on any other
+ * error. */
+int mutex_cond_wait(mutex_t *m, pthread_cond_t *cond,
+		    const struct timespec *deadline);
 
 #ifndef NDEBUG
 /* mutex_held - whether the calling thread holds @m. For assert() only. */

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <thread>
 
 namespace {
@@ -22,6 +23,44 @@ TEST_F(MutexTest, LockAndUnlock)
 	mutex_unlock(&m);
 	mutex_lock(&m);
 	mutex_unlock(&m);
+}
+
+/* A wait on a condition variable gives the mutex up while asleep and
+ * holds it again after: another thread can lock it meanwhile. */
+TEST_F(MutexTest, CondWaitReleasesWhileAsleep)
+{
+	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+	bool ready = false;
+
+	mutex_lock(&m);
+	std::thread signaller([&] {
+		mutex_lock(&m);
+		ready = true;
+		pthread_cond_signal(&cond);
+		mutex_unlock(&m);
+	});
+	while (!ready)
+		EXPECT_EQ(mutex_cond_wait(&m, &cond, nullptr), 0);
+#ifndef NDEBUG
+	EXPECT_TRUE(mutex_held(&m));
+#endif
+	mutex_unlock(&m);
+	signaller.join();
+	pthread_cond_destroy(&cond);
+}
+
+TEST_F(MutexTest, CondWaitTimesOut)
+{
+	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+	struct timespec past = { 0, 0 }; /* CLOCK_REALTIME, the default clock */
+
+	mutex_lock(&m);
+	EXPECT_EQ(mutex_cond_wait(&m, &cond, &past), ETIMEDOUT);
+#ifndef NDEBUG
+	EXPECT_TRUE(mutex_held(&m));
+#endif
+	mutex_unlock(&m);
+	pthread_cond_destroy(&cond);
 }
 
 #ifndef NDEBUG

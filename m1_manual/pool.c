@@ -11,7 +11,7 @@ struct pool {
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
 	void *ctx;		 /* passed to factory and destroy */
-	size_t created;		 /* objects made so far: idle + out */
+	size_t out;		 /* objects pool_get handed out, not yet back */
 };
 
 pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx)
@@ -49,15 +49,26 @@ static void *create(pool_t *pool)
 	return obj;
 }
 
+/* Make sure the idle list has a place for every object idle or out, plus
+ * @extra: then returning an object that is out never has to grow it.
+ * Return: 0; -EOVERFLOW when that many places cannot be counted; -ENOMEM;
+ * on error nothing changed. */
+static int reserve_places(pool_t *pool, size_t extra)
+{
+	size_t live = vec_len(&pool->idle) + pool->out;
+
+	if (extra > SIZE_MAX - live)
+		return -EOVERFLOW;
+	if (live + extra <= pool->idle.cap)
+		return 0; /* every pool_return but a few: no call */
+	return vec_reserve(&pool->idle, live + extra);
+}
+
 int pool_preallocate(pool_t *pool, size_t count)
 {
 	if (!pool)
 		return -EINVAL;
-	if (count > SIZE_MAX - pool->created)
-		return -EOVERFLOW;
-	/* A place in the idle list for every object ever made: pool_return
-	 * never has to grow it, so it never fails. */
-	int err = vec_reserve(&pool->idle, pool->created + count);
+	int err = reserve_places(pool, count);
 
 	if (err < 0)
 		return err;
@@ -66,7 +77,6 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 		if (!obj)
 			return -errno;
-		pool->created++;
 		vec_push_reserved(&pool->idle, obj);
 	}
 	return 0;
@@ -80,7 +90,9 @@ void *pool_get(pool_t *pool)
 	}
 	void *obj = vec_pop(&pool->idle);
 
-	if (!obj)
+	if (obj)
+		pool->out++;
+	else
 		errno = EAGAIN;
 	return obj;
 }
@@ -89,7 +101,17 @@ int pool_return(pool_t *pool, void *obj)
 {
 	if (!pool || !obj)
 		return -EINVAL;
-	return vec_push(&pool->idle, obj);
+	/* @obj may come from elsewhere: give it a place of its own, so that
+	 * the places kept for the objects out stay theirs. Short of memory,
+	 * it takes the place of one that is out, if any is. */
+	int err = reserve_places(pool, 1);
+
+	if (err < 0 && pool->out == 0)
+		return err;
+	vec_push_reserved(&pool->idle, obj); /* a place is free */
+	if (pool->out > 0)
+		pool->out--;
+	return 0;
 }
 
 size_t pool_len(const pool_t *pool)

@@ -59,9 +59,12 @@ OBJPOOL_MUST_CHECK
 void *pool_get(pool_t *pool);
 
 /* pool_return - give an object back, for the next pool_get.
- * Return: 0; -EINVAL for a NULL pool or object. Returning an object this
- * pool made cannot fail: its place was reserved when it was made. Only an
- * object from elsewhere can meet -ENOMEM, and then the caller keeps it. */
+ * Return: 0; -EINVAL for a NULL pool or object; -ENOMEM only when no
+ * object is out (every pool_get already matched by a pool_return): the
+ * object is then one from elsewhere, it needs a new place in the pool, and
+ * on failure the caller keeps it. While objects are out, a return cannot
+ * fail: the pool keeps a place for every object idle or out, and makes a
+ * new one, memory permitting, for an object from elsewhere. */
 int pool_return(pool_t *pool, void *obj);
 
 /* pool_len - how many idle objects the pool holds; 0 for NULL. */

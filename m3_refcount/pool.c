@@ -153,9 +153,10 @@ void pool_guard_release(pool_guard_t *guard)
 	*guard = empty_guard;
 	assert(pool->out > 0);
 	pool->out--;
-	if (vec_len(&pool->idle) < pool->max_size)
-		vec_push_reserved(&pool->idle, obj);
-	else
+	/* The push cannot fail: the place was reserved. Unless a callback
+	 * re-entered the pool (pool.h forbids it): then destroy, not lose. */
+	if (vec_len(&pool->idle) >= pool->max_size ||
+	    vec_push(&pool->idle, obj) < 0)
 		destroy(pool, obj);
 	pool_unref(pool);
 }

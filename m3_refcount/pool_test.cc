@@ -446,6 +446,51 @@ TEST_F(Failure, ReleasesNeverAllocate)
 	expect_counts(pool, 20, 0, 30);
 }
 
+/* A factory that, once armed, calls back into its own pool (pool.h
+ * forbids it) and keeps the guard it got. */
+struct ReentrantFactory {
+	ByteBuffers *bufs;
+	pool_t *pool = nullptr;
+	bool armed = false;
+	pool_guard_t inner = { nullptr, nullptr };
+
+	static void *make(void *ctx)
+	{
+		auto *self = static_cast<ReentrantFactory *>(ctx);
+		if (self->armed) {
+			self->armed = false;
+			self->inner = pool_get(self->pool);
+		}
+		return ByteBuffers::make(self->bufs);
+	}
+
+	static void destroy(void *obj, void *ctx)
+	{
+		ByteBuffers::destroy(obj, static_cast<ReentrantFactory *>(ctx)->bufs);
+	}
+};
+
+/* Re-entry leaves one object without a reserved place; a release out of
+ * memory must then destroy it, not lose it (issue 14). */
+TEST_F(Failure, ReentrantFactoryLosesNothing)
+{
+	ReentrantFactory factory{ &bufs };
+	pool = pool_new(ReentrantFactory::make, ReentrantFactory::destroy, &factory, 100);
+	ASSERT_NE(pool, nullptr);
+	factory.pool = pool;
+	std::vector<pool_guard_t> out = get_many(pool, 7);
+	factory.armed = true;
+	out.push_back(pool_get(pool));
+	out.push_back(factory.inner);
+
+	mem_fail_next(1000);
+	release_all(out);
+	mem_fail_next(0);
+	EXPECT_EQ(pool_available(pool) + bufs.destroyed, (size_t)bufs.made);
+	pool_unref(pool); /* while the callbacks' ctx lives */
+	pool = nullptr;
+}
+
 /* --- the guard ----------------------------------------------------------- */
 
 /* A second release must not drop the pool's reference twice: that would

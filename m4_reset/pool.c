@@ -157,7 +157,11 @@ void pool_guard_release(pool_guard_t *guard)
 	if (vec_len(&pool->idle) < pool->max_size) {
 		if (pool->reset)
 			pool->reset(obj, pool->ctx);
-		vec_push_reserved(&pool->idle, obj);
+		/* The push cannot fail: the place was reserved. Unless a
+		 * callback re-entered the pool (pool.h forbids it): then
+		 * destroy, not lose. */
+		if (vec_push(&pool->idle, obj) < 0)
+			destroy(pool, obj);
 	} else {
 		destroy(pool, obj);
 	}

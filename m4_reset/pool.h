@@ -21,7 +21,8 @@
  * thread. The factory, reset and destroy callbacks must not call into the
  * pool that runs them (where Rust's RefCell would panic): a reference
  * taken while the pool is being freed aborts; other re-entry is not
- * checked.
+ * checked, and can cost an object its reserved place (a release out of
+ * memory then destroys it).
  */
 #ifndef OBJPOOL_M4_RESET_POOL_H
 #define OBJPOOL_M4_RESET_POOL_H

@@ -530,6 +530,15 @@ TEST_F(PoolTest, PreallocateBeyondMaxSize)
 	EXPECT_EQ(pool_available(pool), 3u);
 }
 
+/* SIZE_MAX places do not fit in memory's address range (issue 14). */
+TEST_F(PoolTest, PreallocateBeyondAddressSpaceOverflows)
+{
+	build(ByteBuffers::clear, SIZE_MAX);
+	EXPECT_EQ(pool_preallocate(pool, SIZE_MAX), -EOVERFLOW);
+	EXPECT_EQ(bufs.made, 0);
+	EXPECT_EQ(pool_available(pool), 0u);
+}
+
 /* --- allocation and factory failure --------------------------------------- */
 
 TEST(OutOfMemory, BuildFails)
@@ -591,6 +600,57 @@ TEST_F(PoolTest, ReleaseNeverAllocates)
 	EXPECT_EQ(mem_fail_pending(), 1000u);
 	EXPECT_EQ(pool_available(pool), 20u);
 	EXPECT_EQ(bufs.resets, 20);
+}
+
+/* A reset that, once armed, calls back into its own pool (pool.h forbids
+ * it) and keeps the guard it got. */
+struct ReentrantReset {
+	ByteBuffers *bufs;
+	pool_t *pool = nullptr;
+	bool armed = false;
+	pool_guard_t inner = { nullptr, nullptr };
+
+	static void reset(void *obj, void *ctx)
+	{
+		auto *self = static_cast<ReentrantReset *>(ctx);
+		if (self->armed) {
+			self->armed = false;
+			self->inner = pool_get(self->pool);
+		}
+		ByteBuffers::clear(obj, self->bufs);
+	}
+	static void *make(void *ctx) { return ByteBuffers::make(static_cast<ReentrantReset *>(ctx)->bufs); }
+	static void destroy(void *obj, void *ctx)
+	{
+		ByteBuffers::destroy(obj, static_cast<ReentrantReset *>(ctx)->bufs);
+	}
+};
+
+/* Re-entry leaves one object without a reserved place; a release out of
+ * memory must then destroy it, not lose it (issue 14). */
+TEST_F(PoolTest, ReentrantResetLosesNothing)
+{
+	ReentrantReset hooks{ &bufs };
+	build({ .factory = ReentrantReset::make,
+		.reset = ReentrantReset::reset,
+		.destroy = ReentrantReset::destroy,
+		.ctx = &hooks,
+		.max_size = 100 });
+	hooks.pool = pool;
+	pool_guard_t out[9];
+	for (size_t i = 0; i < 8; i++)
+		ASSERT_NE((out[i] = pool_get(pool)).obj, nullptr);
+	hooks.armed = true;
+	pool_guard_release(&out[0]);
+	out[8] = hooks.inner;
+
+	mem_fail_next(1000);
+	for (pool_guard_t &g : out)
+		pool_guard_release(&g);
+	mem_fail_next(0);
+	EXPECT_EQ(pool_available(pool) + bufs.destroyed, (size_t)bufs.made);
+	pool_unref(pool); /* while the callbacks' ctx lives */
+	pool = nullptr;
 }
 
 TEST_F(PoolTest, FactoryErrnoIsReported)

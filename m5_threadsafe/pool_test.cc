@@ -634,6 +634,17 @@ TEST_F(PoolTest, PreallocateBeyondMaxSize)
 	EXPECT_EQ(bufs.made, 2);
 }
 
+/* Refused before anything is made, not once memory runs out (issue 14;
+ * the factory gives up after 100 so that the test ends either way). */
+TEST_F(PoolTest, PreallocateBeyondAddressSpaceOverflows)
+{
+	bufs.fail_after = 100;
+	build(nullptr, SIZE_MAX);
+	EXPECT_EQ(pool_preallocate(pool, SIZE_MAX), -EOVERFLOW);
+	EXPECT_EQ(bufs.made, 0);
+	EXPECT_EQ(pool_available(pool), 0u);
+}
+
 /* --- allocation and factory failure --------------------------------------- */
 
 TEST(OutOfMemory, BuildFails)

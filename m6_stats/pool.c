@@ -99,7 +99,7 @@ void pool_unref(pool_t *pool)
 
 /* Make sure the idle list has a place for every live object, up to
  * max_size, plus @extra just made: then a return never has to grow it, and
- * never fails. Return: 0 or -ENOMEM.
+ * never fails. Return: 0, -ENOMEM or -EOVERFLOW.
  * Context: the lock is held. */
 static int reserve_places_locked(pool_t *pool, size_t extra)
 {
@@ -135,17 +135,22 @@ int pool_preallocate(pool_t *pool, size_t count)
 		return -EINVAL;
 	lock(pool);
 	bool room = count <= pool->stats.max_size - vec_len(&pool->idle);
+	/* Places for them all before the first is made: a count that cannot
+	 * fit in memory is refused now, not once memory has run out. */
+	int err = room ? reserve_places_locked(pool, count) : 0;
 
 	unlock(pool);
 	if (!room)
 		return -ENOSPC;
+	if (err < 0)
+		return err;
 	for (size_t i = 0; i < count; i++) {
 		void *obj = create(pool);
 
 		if (!obj)
 			return -errno;
 		lock(pool);
-		int err = reserve_places_locked(pool, 1);
+		err = reserve_places_locked(pool, 1);
 		/* Other threads may have filled the idle list meanwhile. */
 		bool keep = err == 0 && vec_len(&pool->idle) < pool->stats.max_size;
 

@@ -96,8 +96,9 @@ void pool_unref(pool_t *pool);
  * idle.
  * Return: 0; -EINVAL for a NULL pool; -ENOSPC when more than max_size
  * objects would be idle (nothing is made); -ENOMEM when memory is short,
- * -EOVERFLOW when the idle list could not even be addressed; or the
- * factory's error (-errno). On an error after the start, the
+ * -EOVERFLOW when the idle list could not even be addressed (nothing is
+ * made, the places for all @count are reserved first); or the factory's
+ * error (-errno). On an error after the start, the
  * objects made before it stay in the pool. Should other threads fill the
  * idle list meanwhile, the objects that find it full are destroyed.
  * Context: takes the lock; calls the factory without it, so other threads

@@ -16,6 +16,14 @@
 #                                 starter) builds, and its tests fail: the
 #                                 tests test something; and what a starter
 #                                 gives for free is the solution's code
+#   fuzz                          each libFuzzer target (//fuzz:mN, clang)
+#                                 runs FUZZ_SECONDS (default 10) from a copy
+#                                 of fuzz/corpus/mN; a crash fails it and
+#                                 its input stays where the log says
+#   coverage                      tools/coverage: the tests under gcc
+#                                 --coverage, and the gate (98% of lines,
+#                                 95% of branches of every pool.c and
+#                                 common/*.c)
 #   compdb                        tools/compdb writes compile_commands.json
 #                                 and clangd reports no error in any C, C++
 #                                 or header file of the repository
@@ -38,7 +46,7 @@ cd "$(dirname "$0")/.."
 
 # Every part, in the order of a full run (.ci/run) and of the workflow's
 # matrix (.github/workflows/ci.yml; the workflow part checks they agree).
-PARTS=(plain asan tsan valgrind canaries starters compdb format workflow)
+PARTS=(plain asan tsan valgrind canaries starters fuzz coverage compdb format workflow)
 
 bazel=tools/bazel
 passed=0
@@ -216,6 +224,55 @@ starters() {
 	done
 }
 
+# fuzz: build every fuzzer with --config=fuzz, then run each for
+# FUZZ_SECONDS from a scratch copy of its committed corpus (the repository
+# is not modified). A crash leaves the input in a kept directory, named in
+# the log.
+fuzz() {
+	echo "=== fuzz"
+	local seconds=${FUZZ_SECONDS:-10} targets target name bin work rc
+	targets=$($bazel query 'kind(cc_binary, //fuzz:*)' 2>/dev/null)
+	if [ -z "$targets" ]; then
+		fail "no fuzzer in //fuzz"
+		return
+	fi
+	# shellcheck disable=SC2086
+	if ! $bazel build --config=fuzz $targets >"$log" 2>&1; then
+		cat "$log"
+		fail "bazel build --config=fuzz //fuzz:all"
+		return
+	fi
+	bin=$($bazel info --config=fuzz bazel-bin 2>/dev/null)
+	for target in $targets; do
+		name=${target##*:}
+		work=$(mktemp -d "${TMPDIR:-/tmp}/objpool-fuzz-$name.XXXXXX")
+		mkdir "$work/corpus" "$work/crashes"
+		cp -R "fuzz/corpus/$name/." "$work/corpus/"
+		"$bin/fuzz/$name" -max_total_time="$seconds" -print_final_stats=1 \
+			-artifact_prefix="$work/crashes/" "$work/corpus" >"$log" 2>&1
+		rc=$?
+		if [ "$rc" -eq 0 ]; then
+			echo "fuzzed $target for ${seconds}s: $(grep -m1 -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$') runs, no crash"
+			rm -rf "$work"
+			pass
+		else
+			tail -n 60 "$log"
+			echo "crashing input kept in $work/crashes/ (replay: $bin/fuzz/$name $work/crashes/crash-*)"
+			fail "$target crashed (exit $rc); input in $work/crashes/"
+		fi
+	done
+}
+
+# coverage: tools/coverage, gate included.
+coverage() {
+	echo "=== coverage"
+	if tools/coverage; then
+		pass
+	else
+		fail "tools/coverage: a test failed or a file is below the gate"
+	fi
+}
+
 # clangd_errors FILE: clangd's error diagnostics for FILE, one a line, with
 # the compile command of compile_commands.json (or one clangd derives).
 clangd_errors() {
@@ -331,6 +388,8 @@ for part in "${parts[@]}"; do
 	plain | asan | tsan | valgrind) suite "$part" ;;
 	canaries) canaries ;;
 	starters) starters ;;
+	fuzz) fuzz ;;
+	coverage) coverage ;;
 	compdb) compdb ;;
 	format) format ;;
 	workflow) workflow ;;

@@ -30,14 +30,14 @@ TEST_COPTS = [
     "-Werror",
 ]
 
-def objpool_c_library(name, srcs, hdrs, deps = [], **kwargs):
+def objpool_c_library(name, srcs, hdrs, deps = [], linkopts = [], **kwargs):
     """A C library of the project, compiled with C_COPTS."""
     native.cc_library(
         name = name,
         srcs = srcs,
         hdrs = hdrs,
         copts = C_COPTS,
-        linkopts = ["-pthread"],
+        linkopts = ["-pthread"] + linkopts,
         deps = deps,
         **kwargs
     )
@@ -65,6 +65,15 @@ def objpool_c_binary(name, srcs, deps = [], **kwargs):
         **kwargs
     )
 
+# Under --config=coverage (tools/coverage) every test links
+# tools/gcov_flush.c: an abort(), a death test's end, writes the coverage
+# counts first.
+def _coverage_deps():
+    return select({
+        "//tools:coverage": ["//tools:gcov_flush"],
+        "//conditions:default": [],
+    })
+
 def _cc_test(name, srcs, copts, deps, size, tags, **kwargs):
     native.cc_test(
         name = name,
@@ -73,7 +82,7 @@ def _cc_test(name, srcs, copts, deps, size, tags, **kwargs):
         linkopts = ["-pthread"],
         size = size,
         tags = tags,
-        deps = deps,
+        deps = deps + _coverage_deps(),
         **kwargs
     )
 
@@ -93,7 +102,7 @@ def objpool_test(name, srcs, deps = [], size = "small", tags = [], **kwargs):
     """
     _cc_test(name, srcs, TEST_COPTS, deps + ["@googletest//:gtest_main"], size, tags, **kwargs)
 
-def objpool_milestone(deps, tests, test_deps = [], support = []):
+def objpool_milestone(deps, tests, test_deps = [], support = [], visibility = []):
     """Declares one milestone: its pool, its tests, and the course twin.
 
     Targets:
@@ -116,12 +125,15 @@ def objpool_milestone(deps, tests, test_deps = [], support = []):
     Args:
       deps: the library's dependencies (//common:...).
       tests: test name -> dict(srcs = [...], and optionally deps = [...]
-        beyond @test_deps, data = [...], size, and starter = False to keep
-        the test out of :starter_test).
+        beyond @test_deps, data = [...], size, linkstatic = True (for
+        //common:libc_testing), and starter = False to keep the test out
+        of :starter_test).
       test_deps: what every test's code uses (support libraries named as
         ":name").
       support: test-only libraries over pool.h, each a dict(name, srcs,
         hdrs, deps, cxx = True for C++ test code, C otherwise).
+      visibility: packages beyond //bench that build on :pool (a
+        subpackage that pools real resources).
     """
     objpool_c_library(
         name = "pool",
@@ -129,7 +141,7 @@ def objpool_milestone(deps, tests, test_deps = [], support = []):
         hdrs = ["pool.h"],
         # This package (always) and the benchmark, which links every
         # milestone.
-        visibility = ["//bench:__pkg__"],
+        visibility = ["//bench:__pkg__"] + visibility,
         deps = deps,
     )
     objpool_c_library(
@@ -172,6 +184,7 @@ def objpool_milestone(deps, tests, test_deps = [], support = []):
             srcs = [],
             size = spec.get("size", "small"),
             data = spec.get("data", []),
+            linkstatic = spec.get("linkstatic", False),
             deps = [
                 ":" + test + "_code",
                 ":pool",
@@ -187,4 +200,74 @@ def objpool_milestone(deps, tests, test_deps = [], support = []):
             "starter",
         ],
         deps = starter_code + [":starter_pool"],
+    )
+
+def objpool_model_tests(threads = False):
+    """A milestone's model-based tests (common/model.h).
+
+    :model defines model_run over the package's :pool (model.cc); the
+    fuzzers in //fuzz use it too. :model_test runs it on seeded programs
+    (common/model_test_main.cc). With threads, :model_threads_test runs
+    model_threads_test.cc: threads racing the last unref.
+    """
+    objpool_cc_library(
+        name = "model",
+        srcs = ["model.cc"],
+        hdrs = [],
+        visibility = ["//fuzz:__pkg__"],
+        deps = [
+            ":pool",
+            "//common:model_support",
+        ],
+    )
+    objpool_test(
+        name = "model_test",
+        srcs = [],
+        deps = [
+            ":model",
+            "//common:model_test_main",
+        ],
+    )
+    if threads:
+        objpool_test(
+            name = "model_threads_test",
+            srcs = ["model_threads_test.cc"],
+            deps = [
+                ":pool",
+                "//common:mem_testing",
+                "//common:model_support",
+            ],
+        )
+
+def objpool_fuzzer(name, model):
+    """A milestone's libFuzzer binary and the test of its seed corpus.
+
+    :<name>  fuzz_target.c over @model, a //mN_x:model library
+             (common/model.h's model_run). Only --config=fuzz (clang) can
+             link it: -fsanitize=fuzzer is a link option of this binary
+             alone, and gcc does not know it. Hence manual: //... in the
+             gcc configurations leaves it out.
+    :<name>_corpus_test  every input of corpus/<name>/ through the same
+             fuzz_target.c once (replay_main.c), in every configuration:
+             an input added to the corpus (a crash, once fixed) is a
+             regression test from then on.
+    """
+    native.cc_binary(
+        name = name,
+        testonly = True,
+        srcs = ["fuzz_target.c"],
+        copts = C_COPTS,
+        linkopts = ["-fsanitize=fuzzer"],
+        tags = ["manual"],
+        deps = [model],
+    )
+    objpool_c_test(
+        name = name + "_corpus_test",
+        srcs = [
+            "fuzz_target.c",
+            "replay_main.c",
+        ],
+        args = ["fuzz/corpus/" + name],
+        data = native.glob(["corpus/%s/*" % name]),
+        deps = [model],
     )

@@ -16,7 +16,7 @@ struct pool {
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
 	void *ctx;		 /* passed to factory and destroy */
-	size_t created;		 /* objects made so far: idle + out */
+	size_t out;		 /* objects pool_get handed out, not yet back */
 };
 
 pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx)
@@ -34,8 +34,9 @@ pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx)
 int pool_preallocate(pool_t *pool, size_t count)
 {
 	UNIMPLEMENTED("count more objects made now and kept idle, with room "
-		      "reserved so that pool_return never needs memory. 0, or the "
-		      "negative errno of what failed (pool.h lists them)");
+		      "reserved so that returning an object that is out never "
+		      "fails. 0, or the negative errno of what failed (pool.h "
+		      "lists them)");
 	(void)pool;
 	(void)count;
 	return -ENOSYS;
@@ -53,7 +54,8 @@ void *pool_get(pool_t *pool)
 int pool_return(pool_t *pool, void *obj)
 {
 	UNIMPLEMENTED("the object is idle again, ready for the next pool_get. 0, "
-		      "or -EINVAL");
+		      "or -EINVAL; -ENOMEM only when no object is out (the object "
+		      "is from elsewhere and stays the caller's)");
 	(void)pool;
 	(void)obj;
 	return -ENOSYS;

@@ -65,7 +65,7 @@ void pool_unref(pool_t *pool)
 
 /* Make sure the idle list has a place for every live object, up to
  * max_size, plus @extra about to be made: then a release never has to grow
- * it, and never fails. Return: 0 or -ENOMEM. */
+ * it, and never fails. Return: 0, -ENOMEM or -EOVERFLOW. */
 static int reserve_places(pool_t *pool, size_t extra)
 {
 	size_t live = vec_len(&pool->idle) + pool->out;
