@@ -14,8 +14,8 @@ const struct bench_adapter bench_adapter = {
 void *bench_open(const struct bench_setup *setup)
 {
 	pool_t *pool = bench_check_ptr("pool_new",
-				       pool_new(bench_buf_new, bench_buf_free, setup->object,
-						BENCH_IDLE));
+				       pool_new(bench_buf_new, bench_buf_free,
+						setup->object, BENCH_IDLE));
 
 	bench_check("pool_preallocate", pool_preallocate(pool, BENCH_IDLE));
 	return pool;

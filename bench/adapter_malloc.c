@@ -15,8 +15,8 @@ const struct bench_adapter bench_adapter = {
 };
 
 struct no_pool {
-	struct bench_object *object;	/* what to make */
-	void *live[BENCH_IDLE];		/* kept live until bench_close */
+	struct bench_object *object; /* what to make */
+	void *live[BENCH_IDLE];	     /* kept live until bench_close */
 };
 
 void *bench_open(const struct bench_setup *setup)
@@ -25,7 +25,8 @@ void *bench_open(const struct bench_setup *setup)
 
 	np->object = setup->object;
 	for (size_t i = 0; i < BENCH_IDLE; i++)
-		np->live[i] = bench_check_ptr("bench_buf_new", bench_buf_new(np->object));
+		np->live[i] = bench_check_ptr("bench_buf_new",
+					      bench_buf_new(np->object));
 	return np;
 }
 

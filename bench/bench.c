@@ -63,14 +63,15 @@ static const char *const object_title[N_OBJECTS] = {
 
 /* The baseline every row is compared with, and the pool of the "vs m1"
  * column and of the memset row (the course's finished pool). */
-static const char BASELINE[] = "malloc", FIRST_POOL[] = "m1", MEMSET_POOL[] = "m6";
+static const char BASELINE[] = "malloc", FIRST_POOL[] = "m1",
+		  MEMSET_POOL[] = "m6";
 
 /* A pool, as its binary describes itself (bench_core.c, --describe). */
 struct pool {
-	char id[NAME_SIZE];	/* its name in BENCH_POOLS: "malloc", "m4" */
-	char label[NAME_SIZE];	/* short, for the "added" column: "no pool" */
-	char what[TEXT_SIZE];	/* its 1-thread row's first column */
-	char base[NAME_SIZE];	/* the pool it adds a feature to, or "-" */
+	char id[NAME_SIZE];    /* its name in BENCH_POOLS: "malloc", "m4" */
+	char label[NAME_SIZE]; /* short, for the "added" column: "no pool" */
+	char what[TEXT_SIZE];  /* its 1-thread row's first column */
+	char base[NAME_SIZE];  /* the pool it adds a feature to, or "-" */
 	bool is_pool, thread_safe, has_reset;
 };
 
@@ -104,10 +105,12 @@ static char prog_dir[PATH_MAX]; /* where the benchmark binaries are */
 
 __attribute__((noreturn)) static void die(const char *what)
 {
-	fprintf(stderr, "bench: %s%s%s\n", what, errno ? ": " : "", errno ? strerror(errno) : "");
+	fprintf(stderr, "bench: %s%s%s\n", what, errno ? ": " : "",
+		errno ? strerror(errno) : "");
 	exit(1);
 }
 
+/* Return: true when row @r has no run for object @o. */
 static bool skip(enum object o, const struct row *r)
 {
 	return r->large_only && o != LARGE;
@@ -199,7 +202,7 @@ static const char *run_or_die(char *const argv[])
 
 /* Copy the next tab-separated field of *@line into @buf (@size bytes) and
  * step past it. Return: false when there is none or it does not fit. */
-static bool field(char **line, char *buf, size_t size)
+static bool field(const char **line, char *buf, size_t size)
 {
 	size_t len = strcspn(*line, "\t\n");
 
@@ -216,7 +219,7 @@ static void describe(struct pool *p, const char *id)
 {
 	char prog[PATH_MAX], flags[3][4];
 	char *argv[] = { prog, "--describe", NULL };
-	char *line;
+	const char *line;
 
 	if (strlen(id) >= sizeof(p->id)) {
 		errno = ENAMETOOLONG;
@@ -224,12 +227,13 @@ static void describe(struct pool *p, const char *id)
 	}
 	strcpy(p->id, id);
 	program(prog, sizeof(prog), id);
-	line = (char *)run_or_die(argv);
+	line = run_or_die(argv);
 	for (int i = 0; i < 3; i++)
 		if (!field(&line, flags[i], sizeof(flags[i])))
 			goto bad;
 	if (!field(&line, p->base, sizeof(p->base)) ||
-	    !field(&line, p->label, sizeof(p->label)) || !field(&line, p->what, sizeof(p->what)))
+	    !field(&line, p->label, sizeof(p->label)) ||
+	    !field(&line, p->what, sizeof(p->what)))
 		goto bad;
 	p->is_pool = !strcmp(flags[0], "1");
 	p->thread_safe = !strcmp(flags[1], "1");
@@ -255,23 +259,24 @@ static int pool_index(const char *id)
 static int row_index(int pool, int threads)
 {
 	for (int i = 0; i < n_rows; i++)
-		if (rows[i].pool == &pools[pool] && rows[i].threads == threads && !rows[i].large_only)
+		if (rows[i].pool == &pools[pool] &&
+		    rows[i].threads == threads && !rows[i].large_only)
 			return i;
 	return -1;
 }
 
 /* Append a row of pool @p; @fmt and what follows make its first column. */
-__attribute__((format(printf, 6, 7))) static void add_row(const struct pool *p, int threads,
-							 const char *reset, int base,
-							 bool large_only, const char *fmt, ...);
-
-static void add_row(const struct pool *p, int threads, const char *reset, int base,
-		    bool large_only, const char *fmt, ...)
+__attribute__((format(printf, 6, 7))) static void
+add_row(const struct pool *p, int threads, const char *reset, int base,
+	bool large_only, const char *fmt, ...)
 {
 	struct row *r = &rows[n_rows++];
 	va_list ap;
 
-	*r = (struct row){ .pool = p, .threads = threads, .reset = reset, .base = base,
+	*r = (struct row){ .pool = p,
+			   .threads = threads,
+			   .reset = reset,
+			   .base = base,
 			   .large_only = large_only };
 	va_start(ap, fmt);
 	vsnprintf(r->what, sizeof(r->what), fmt, ap);
@@ -301,15 +306,18 @@ static void make_rows(void)
 		const struct pool *p = &pools[i];
 		int base = pool_index(p->base);
 
-		add_row(p, 1, p->has_reset ? "len" : NULL, base < 0 ? -1 : row_index(base, 1), false,
-			"%s", p->what);
+		add_row(p, 1, p->has_reset ? "len" : NULL,
+			base < 0 ? -1 : row_index(base, 1), false, "%s",
+			p->what);
 	}
 	for (int i = 0; i < n_pools; i++) {
 		const struct pool *p = &pools[i];
 
 		if (p->thread_safe)
-			add_row(p, 2, p->has_reset ? "len" : NULL, row_index(i, 1), false,
-				p->is_pool ? "%s, 2 threads share the pool" : "%s, 2 threads",
+			add_row(p, 2, p->has_reset ? "len" : NULL,
+				row_index(i, 1), false,
+				p->is_pool ? "%s, 2 threads share the pool"
+					   : "%s, 2 threads",
 				p->label);
 	}
 	int m = pool_index(MEMSET_POOL);
@@ -322,7 +330,8 @@ static void make_rows(void)
 /* Run one row's binary with the options @extra (NULL-terminated) after
  * its own, under @wrapper (valgrind ...; NULL-terminated) when not NULL.
  * Return: its output, in a static buffer. Stops the driver when it fails. */
-static const char *run_row(enum object o, const struct row *r, char **wrapper, char **extra)
+static const char *run_row(enum object o, const struct row *r, char **wrapper,
+			   char **extra)
 {
 	char prog[PATH_MAX], object[32], threads[32], reset[32];
 	char *argv[32];
@@ -359,6 +368,7 @@ static double load_average(void)
 	return load;
 }
 
+/* qsort order of two doubles. Return: <0, 0 or >0 as *@a <, =, > *@b. */
 static int compare(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -375,7 +385,8 @@ static void summarize(struct result *res, int runs)
 	qsort(v, (size_t)runs, sizeof(*v), compare);
 	res->min = v[0];
 	res->max = v[runs - 1];
-	res->median = runs % 2 ? v[runs / 2] : (v[runs / 2 - 1] + v[runs / 2]) / 2;
+	res->median =
+		runs % 2 ? v[runs / 2] : (v[runs / 2 - 1] + v[runs / 2]) / 2;
 }
 
 /* Print @x with about three significant digits. */
@@ -397,8 +408,11 @@ static void count_instructions(long iterations)
 	int fd = mkstemp(file);
 	char out_file[sizeof(file) + 32], pairs_arg[64], line[256];
 	char *extra[] = { pairs_arg, NULL };
-	char *wrapper[] = { "valgrind", "--tool=callgrind", "-q",
-			    "--toggle-collect=bench_measure", out_file, NULL };
+	char *wrapper[] = {
+		"valgrind",	    "-q",
+		"--tool=callgrind", "--toggle-collect=bench_measure",
+		out_file,	    NULL,
+	};
 
 	if (fd < 0)
 		die("mkstemp");
@@ -409,15 +423,17 @@ static void count_instructions(long iterations)
 			const struct row *r = &rows[i];
 			struct result *res = &results[o][i];
 			double ms_worth = 1e6 / res->median;
-			long pairs = iterations		? iterations
-				     : ms_worth < 20	? 20
-				     : ms_worth > 1e5	? 100000
-							: (long)ms_worth;
+			long pairs = iterations	      ? iterations
+				     : ms_worth < 20  ? 20
+				     : ms_worth > 1e5 ? 100000
+						      : (long)ms_worth;
 
 			if (skip(o, r) || r->threads != 1)
 				continue;
-			snprintf(pairs_arg, sizeof(pairs_arg), "--iterations=%ld", pairs);
-			fprintf(stderr, "callgrind: bench_%s %s\n", r->pool->id, object_arg[o]);
+			snprintf(pairs_arg, sizeof(pairs_arg),
+				 "--iterations=%ld", pairs);
+			fprintf(stderr, "callgrind: bench_%s %s\n", r->pool->id,
+				object_arg[o]);
 			run_row(o, r, wrapper, extra);
 
 			FILE *f = fopen(file, "r");
@@ -434,6 +450,7 @@ static void count_instructions(long iterations)
 	unlink(file);
 }
 
+/* Print row @i of object @o's table; @instr: with the instr/pair column. */
 static void print_row(enum object o, int i, bool instr)
 {
 	const struct row *r = &rows[i];
@@ -479,12 +496,16 @@ static void print_row(enum object o, int i, bool instr)
 	printf("\n");
 }
 
+/* Print object @o's title and table; @instr: with the instr/pair column. */
 static void print_table(enum object o, bool instr)
 {
 	printf("\n%s\n\n", object_title[o]);
-	printf("| pool (what the row adds) | threads | ns/pair | min-max | Mpairs/s |"
-	       " vs no pool | vs m1 | added ns |%s\n", instr ? " instr/pair |" : "");
-	printf("|---|---:|---:|---:|---:|---:|---:|---:|%s\n", instr ? "---:|" : "");
+	printf("| pool (what the row adds) | threads | ns/pair | min-max | "
+	       "Mpairs/s |"
+	       " vs no pool | vs m1 | added ns |%s\n",
+	       instr ? " instr/pair |" : "");
+	printf("|---|---:|---:|---:|---:|---:|---:|---:|%s\n",
+	       instr ? "---:|" : "");
 	for (int i = 0; i < n_rows; i++)
 		if (!skip(o, &rows[i]))
 			print_row(o, i, instr);
@@ -504,8 +525,8 @@ static void print_tsv(void)
 
 			if (r->large_only)
 				continue;
-			printf("%s\t%s\t%d\t%.3f\t", object_tsv[o], r->pool->id, r->threads,
-			       res->median);
+			printf("%s\t%s\t%d\t%.3f\t", object_tsv[o], r->pool->id,
+			       r->threads, res->median);
 			if (res->instr > 0)
 				printf("%.1f\n", res->instr);
 			else
@@ -516,8 +537,9 @@ static void print_tsv(void)
 
 /* --plot: draw the cheap object's rows, one bar per pool and thread
  * count, ns per pair on a log scale, into the PNG @file with gnuplot.
- * @runs: how many runs the medians are of, for the title. */
-static void plot(const char *file, long runs)
+ * @runs: how many runs the medians are of, @load the load average before
+ * them, for the title. */
+static void plot(const char *file, long runs, double load)
 {
 	char dir[] = "/tmp/objpool-bench-plot-XXXXXX";
 	char data[sizeof(dir) + 16], script[sizeof(dir) + 16], out[PATH_MAX];
@@ -528,7 +550,8 @@ static void plot(const char *file, long runs)
 	FILE *f;
 
 	if (file[0] != '/' && cwd) {
-		if ((size_t)snprintf(out, sizeof(out), "%s/%s", cwd, file) >= sizeof(out)) {
+		if ((size_t)snprintf(out, sizeof(out), "%s/%s", cwd, file) >=
+		    sizeof(out)) {
 			errno = ENAMETOOLONG;
 			die(file);
 		}
@@ -551,7 +574,8 @@ static void plot(const char *file, long runs)
 			if (i < 0)
 				continue;
 			ns = results[SMALL][i].median;
-			fprintf(f, "\"%s\" %d %.6g\n", pools[p].id, threads, ns);
+			fprintf(f, "\"%s\" %d %.6g\n", pools[p].id, threads,
+				ns);
 			bars++;
 			lo = ns < lo ? ns : lo;
 			hi = ns > hi ? ns : hi;
@@ -565,7 +589,9 @@ static void plot(const char *file, long runs)
 		"set terminal pngcairo size 900,480 font 'sans,11'\n"
 		"set output '%s'\n"
 		"set title \"objpool: one get+return pair of a 1 KiB buffer "
-		"(median of %ld run%s; lower is better)\"\n"
+		"(median of %ld run%s; lower is better)\\n"
+		"load average %.2f before the runs; 2-thread bars need an idle "
+		"machine\"\n"
 		"set ylabel 'ns per pair, per thread (log scale)'\n"
 		"set logscale y\n"
 		"set yrange [10**floor(log10(%g)):10**ceil(log10(%g))]\n"
@@ -577,12 +603,15 @@ static void plot(const char *file, long runs)
 		"set key top left\n"
 		"set xlabel 'pool (bench/README.md)'\n"
 		"color(t) = t == 1 ? 0x4477aa : 0xee6677\n"
-		"plot '%s' using 0:3:(color($2)):xtic(1) with boxes lc rgb variable notitle, \\\n"
-		"     '' using 0:3:(sprintf('%%.3g', $3)) with labels offset 0,0.8 notitle, \\\n"
-		"     NaN with boxes lc rgb '#4477aa' title '1 thread (CPU time)', \\\n"
+		"plot '%s' using 0:3:(color($2)):xtic(1) with boxes lc rgb "
+		"variable notitle, \\\n"
+		"     '' using 0:3:(sprintf('%%.3g', $3)) with labels offset "
+		"0,0.8 notitle, \\\n"
+		"     NaN with boxes lc rgb '#4477aa' title '1 thread (CPU "
+		"time)', \\\n"
 		"     NaN with boxes lc rgb '#ee6677' "
 		"title '2 threads share the pool (wall time per thread)'\n",
-		out, runs, runs == 1 ? "" : "s", lo, hi * 2, bars, data);
+		out, runs, runs == 1 ? "" : "s", load, lo, hi * 2, bars, data);
 	fclose(f);
 	run_or_die(argv);
 	unlink(script);
@@ -591,6 +620,7 @@ static void plot(const char *file, long runs)
 	fprintf(stderr, "bench: wrote %s\n", out);
 }
 
+/* Return: @text as a number >= 1; exits 2 with a message when it is not. */
 static long number(const char *text)
 {
 	char *end;
@@ -606,13 +636,17 @@ static long number(const char *text)
 	return value;
 }
 
+/* Print the options and exit 2. */
 __attribute__((noreturn)) static void usage(void)
 {
-	fprintf(stderr, "usage: bench [--runs=N] [--ms=N] [--warm-ms=N] [--iterations=N] "
+	fprintf(stderr, "usage: bench [--runs=N] [--ms=N] [--warm-ms=N] "
+			"[--iterations=N] "
 			"[--callgrind] [--tsv] [--plot FILE.png]\n");
 	exit(2);
 }
 
+/* Parse the options, run every row --runs times, count, plot, print.
+ * Return: 0; stops with 1 when a run fails, 2 on a bad option. */
 int main(int argc, char **argv)
 {
 	long runs = 7, ms = 100, warm_ms = 20, iterations = 0;
@@ -647,7 +681,8 @@ int main(int argc, char **argv)
 	make_rows();
 	double load_before = load_average();
 	if (iterations) {
-		snprintf(ms_arg, sizeof(ms_arg), "--iterations=%ld", iterations);
+		snprintf(ms_arg, sizeof(ms_arg), "--iterations=%ld",
+			 iterations);
 		warm_ms = ms = 0;
 	} else {
 		snprintf(ms_arg, sizeof(ms_arg), "--ms=%ld", ms);
@@ -662,14 +697,17 @@ int main(int argc, char **argv)
 
 				if (skip(o, &rows[i]))
 					continue;
-				const char *out = run_row(o, &rows[i], NULL, timing);
+				const char *out =
+					run_row(o, &rows[i], NULL, timing);
 				double wall, cpu;
 
 				if (sscanf(out, "%lf %lf", &wall, &cpu) != 2) {
 					errno = 0;
-					die("unreadable output from a benchmark binary");
+					die("unreadable output from a "
+					    "benchmark binary");
 				}
-				res->ns[run_i] = rows[i].threads == 1 ? cpu : wall;
+				res->ns[run_i] =
+					rows[i].threads == 1 ? cpu : wall;
 			}
 		}
 	}
@@ -680,7 +718,7 @@ int main(int argc, char **argv)
 	if (callgrind)
 		count_instructions(iterations);
 	if (plot_file)
-		plot(plot_file, runs);
+		plot(plot_file, runs, load_before);
 	if (tsv) {
 		print_tsv();
 		return 0;
@@ -689,15 +727,22 @@ int main(int argc, char **argv)
 	char length[64];
 
 	if (iterations)
-		snprintf(length, sizeof(length), "%ld pairs per thread", iterations);
+		snprintf(length, sizeof(length), "%ld pairs per thread",
+			 iterations);
 	else
-		snprintf(length, sizeof(length), "%ld ms warm-up, %ld ms timed", warm_ms, ms);
-	printf("objpool: the cost of a get+return pair, in ns: the median of %ld run(s), each\n"
+		snprintf(length, sizeof(length), "%ld ms warm-up, %ld ms timed",
+			 warm_ms, ms);
+	printf("objpool: the cost of a get+return pair, in ns: the median of "
+	       "%ld run(s), each\n"
 	       "a fresh process (%s); %ld CPUs online, load average\n"
-	       "%.2f before, %.2f after (2-thread rows need the CPUs to themselves).\n"
-	       "1 thread: CPU time of the thread. 2 threads: wall time per thread.\n"
-	       "m4 and later reset the object on return with len = 0. Ratios are of medians.\n",
-	       runs, length, sysconf(_SC_NPROCESSORS_ONLN), load_before, load_average());
+	       "%.2f before, %.2f after (2-thread rows need the CPUs to "
+	       "themselves).\n"
+	       "1 thread: CPU time of the thread. 2 threads: wall time per "
+	       "thread.\n"
+	       "m4 and later reset the object on return with len = 0. Ratios "
+	       "are of medians.\n",
+	       runs, length, sysconf(_SC_NPROCESSORS_ONLN), load_before,
+	       load_average());
 	for (int o = 0; o < N_OBJECTS; o++)
 		print_table(o, callgrind);
 	return 0;

@@ -25,17 +25,17 @@
 /* The pooled object: a buffer with a small header, allocated as one block
  * of bench_object.size bytes. */
 struct bench_buf {
-	size_t len;		/* bytes in use; the cheap reset sets it to 0 */
-	size_t cap;		/* bytes in data[] */
-	unsigned char data[];	/* the buffer itself */
+	size_t len;	      /* bytes in use; the cheap reset sets it to 0 */
+	size_t cap;	      /* bytes in data[] */
+	unsigned char data[]; /* the buffer itself */
 };
 
 /* A kind of object; the context of the factory, reset and destroy below. */
 struct bench_object {
-	size_t size;		/* bytes per object, header included */
-	bool zeroed;		/* calloc and write every page (the expensive
+	size_t size; /* bytes per object, header included */
+	bool zeroed; /* calloc and write every page (the expensive
 				 * object); false: plain malloc */
-	size_t page;		/* the page size, for the writes */
+	size_t page; /* the page size, for the writes */
 };
 
 /* The callbacks every pool gets, with the signatures of the milestones'
@@ -56,9 +56,9 @@ struct bench_adapter {
 	const char *what;  /* its 1-thread row's first column: what it adds */
 	const char *base;  /* the pool it adds a feature to, as named in
 			    * BENCH_POOLS ("m3"), or NULL */
-	bool is_pool;	   /* false: the malloc baseline (a factory call per get) */
-	bool thread_safe;  /* one pool may serve several threads at once */
-	bool has_reset;	   /* bench_open honours bench_setup.reset */
+	bool is_pool; /* false: the malloc baseline (a factory call per get) */
+	bool thread_safe; /* one pool may serve several threads at once */
+	bool has_reset;	  /* bench_open honours bench_setup.reset */
 };
 extern const struct bench_adapter bench_adapter;
 

@@ -57,7 +57,8 @@ static _Thread_local size_t made;
 /* Print "bench: @what" and, when @err is not 0, its strerror; exit 1. */
 __attribute__((noreturn)) static void die(const char *what, int err)
 {
-	fprintf(stderr, "bench: %s%s%s\n", what, err ? ": " : "", err ? strerror(err) : "");
+	fprintf(stderr, "bench: %s%s%s\n", what, err ? ": " : "",
+		err ? strerror(err) : "");
 	exit(1);
 }
 
@@ -77,7 +78,8 @@ void *bench_check_ptr(const char *what, void *ptr)
 void *bench_buf_new(void *object)
 {
 	const struct bench_object *o = object;
-	struct bench_buf *buf = o->zeroed ? calloc(1, o->size) : malloc(o->size);
+	struct bench_buf *buf =
+		o->zeroed ? calloc(1, o->size) : malloc(o->size);
 
 	if (!buf)
 		return NULL;
@@ -122,22 +124,22 @@ void bench_get_failed(void)
 
 /* One row: what all its threads share. */
 struct row {
-	void *pool;		  /* the one pool, shared */
-	size_t iterations;	  /* pairs per thread; SIZE_MAX: until stop */
-	double warm_s;		  /* warm-up per thread, seconds */
-	atomic_bool stop;	  /* set by main() after --ms */
-	pthread_barrier_t start;  /* the workers and main(): warm-up done */
+	void *pool;		 /* the one pool, shared */
+	size_t iterations;	 /* pairs per thread; SIZE_MAX: until stop */
+	double warm_s;		 /* warm-up per thread, seconds */
+	atomic_bool stop;	 /* set by main() after --ms */
+	pthread_barrier_t start; /* the workers and main(): warm-up done */
 };
 
 /* One thread of a row and its result. */
 struct worker {
-	struct row *row;	/* the row it runs */
-	int cpu;		/* the CPU it is pinned to; -1: not pinned */
-	pthread_t thread;	/* the thread */
-	size_t pairs;		/* pairs done in the timed loop */
-	double seconds;		/* how long they took, wall clock */
-	double cpu_seconds;	/* CPU time of this thread meanwhile */
-	size_t missed;		/* factory calls in the timed loop */
+	struct row *row;    /* the row it runs */
+	int cpu;	    /* the CPU it is pinned to; -1: not pinned */
+	pthread_t thread;   /* the thread */
+	size_t pairs;	    /* pairs done in the timed loop */
+	double seconds;	    /* how long they took, wall clock */
+	double cpu_seconds; /* CPU time of this thread meanwhile */
+	size_t missed;	    /* factory calls in the timed loop */
 };
 
 /* The CPU for thread @t of @threads: with several threads, each gets a CPU
@@ -150,7 +152,8 @@ static int cpu_for(long t, long threads)
 	cpu_set_t allowed;
 	long seen = 0;
 
-	if (threads < 2 || sched_getaffinity(0, sizeof(allowed), &allowed) < 0 ||
+	if (threads < 2 ||
+	    sched_getaffinity(0, sizeof(allowed), &allowed) < 0 ||
 	    CPU_COUNT(&allowed) < threads)
 		return -1;
 	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
@@ -159,6 +162,7 @@ static int cpu_for(long t, long threads)
 	return -1;
 }
 
+/* Return: the time of @clock, in seconds. */
 static double seconds(clockid_t clock)
 {
 	struct timespec ts;
@@ -167,11 +171,15 @@ static double seconds(clockid_t clock)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Return: the monotonic clock, in seconds. */
 static double now(void)
 {
 	return seconds(CLOCK_MONOTONIC);
 }
 
+/* One thread of a row (@arg: its struct worker): pin it, warm up, wait
+ * for the others, run the timed loop and record pairs, times and misses.
+ * Return: NULL. */
 static void *work(void *arg)
 {
 	struct worker *w = arg;
@@ -208,11 +216,13 @@ static const char *option(const char *arg, const char *name)
 {
 	size_t len = strlen(name);
 
-	if (strncmp(arg, "--", 2) || strncmp(arg + 2, name, len) || arg[2 + len] != '=')
+	if (strncmp(arg, "--", 2) || strncmp(arg + 2, name, len) ||
+	    arg[2 + len] != '=')
 		return NULL;
 	return arg + 3 + len;
 }
 
+/* Return: @text as a number >= 0; stops naming @what when it is not. */
 static long number(const char *text, const char *what)
 {
 	char *end;
@@ -225,11 +235,13 @@ static long number(const char *text, const char *what)
 	return value;
 }
 
+/* Print the options and exit 2. */
 __attribute__((noreturn)) static void usage(void)
 {
-	fprintf(stderr, "usage: bench_POOL --object=small|large [--threads=N] "
-			"[--reset=len|memset] [--ms=N] [--warm-ms=N] [--iterations=N]\n"
-			"       bench_POOL --describe\n");
+	fprintf(stderr,
+		"usage: bench_POOL --object=small|large [--threads=N] "
+		"[--reset=len|memset] [--ms=N] [--warm-ms=N] [--iterations=N]\n"
+		"       bench_POOL --describe\n");
 	exit(2);
 }
 
@@ -253,11 +265,12 @@ static int describe(void)
 {
 	const struct bench_adapter *a = &bench_adapter;
 
-	printf("%d\t%d\t%d\t%s\t%s\t%s\n", a->is_pool, a->thread_safe, a->has_reset,
-	       a->base ? a->base : "-", a->label, a->what);
+	printf("%d\t%d\t%d\t%s\t%s\t%s\n", a->is_pool, a->thread_safe,
+	       a->has_reset, a->base ? a->base : "-", a->label, a->what);
 	return 0;
 }
 
+/* Return: the reset callback --reset=@name names; exits 2 for others. */
 static bench_reset_fn reset_named(const char *name)
 {
 	if (!strcmp(name, "len"))
@@ -267,6 +280,8 @@ static bench_reset_fn reset_named(const char *name)
 	usage();
 }
 
+/* Parse the options, open the pool, run the row in its threads, print
+ * one line. Return: 0; stops with 1 on an error, 2 on a bad option. */
 int main(int argc, char **argv)
 {
 	struct bench_object object = { .page = (size_t)sysconf(_SC_PAGESIZE) };
@@ -312,8 +327,10 @@ int main(int argc, char **argv)
 	if (err)
 		die("pthread_barrier_init", err);
 	for (long t = 0; t < threads; t++) {
-		workers[t] = (struct worker){ .row = &row, .cpu = cpu_for(t, threads) };
-		err = pthread_create(&workers[t].thread, NULL, work, &workers[t]);
+		workers[t] = (struct worker){ .row = &row,
+					      .cpu = cpu_for(t, threads) };
+		err = pthread_create(&workers[t].thread, NULL, work,
+				     &workers[t]);
 		if (err)
 			die("pthread_create", err);
 	}
@@ -338,13 +355,15 @@ int main(int argc, char **argv)
 		if (!w->pairs)
 			die("no pair done in the time given", 0);
 		ns += w->seconds * 1e9 / (double)w->pairs / (double)threads;
-		cpu_ns += w->cpu_seconds * 1e9 / (double)w->pairs / (double)threads;
+		cpu_ns += w->cpu_seconds * 1e9 / (double)w->pairs /
+			  (double)threads;
 		pairs += w->pairs;
 		if (w->seconds > slowest)
 			slowest = w->seconds;
 	}
 	pthread_barrier_destroy(&row.start);
 	bench_close(row.pool);
-	printf("%.3f %.3f %.3f %zu\n", ns, cpu_ns, (double)pairs / slowest * 1e-6, pairs);
+	printf("%.3f %.3f %.3f %zu\n", ns, cpu_ns,
+	       (double)pairs / slowest * 1e-6, pairs);
 	return 0;
 }

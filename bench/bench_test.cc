@@ -89,22 +89,26 @@ std::vector<TsvRow> parse_tsv(const std::string &out)
 	std::vector<TsvRow> rows;
 
 	EXPECT_FALSE(out.empty());
-	EXPECT_EQ('\n', out.empty() ? '\n' : out.back()) << "the last line ends with a newline";
+	EXPECT_EQ('\n', out.empty() ? '\n' : out.back())
+		<< "the last line ends with a newline";
 	for (const std::string &line : split(out, '\n')) {
 		if (line.empty())
 			continue;
 		std::vector<std::string> col = split(line, '\t');
 
 		if (col.size() != 5) {
-			ADD_FAILURE() << "not 5 tab-separated columns: " << line;
+			ADD_FAILURE()
+				<< "not 5 tab-separated columns: " << line;
 			continue;
 		}
-		TsvRow row{ col[0], col[1], atoi(col[2].c_str()), positive(col[3]), col[4] };
+		TsvRow row{ col[0], col[1], atoi(col[2].c_str()),
+			    positive(col[3]), col[4] };
 
-		EXPECT_TRUE(row.object == "1KiB" || row.object == "1MiB") << line;
+		EXPECT_TRUE(row.object == "1KiB" || row.object == "1MiB")
+			<< line;
 		EXPECT_TRUE(row.pool == "malloc" ||
-			    (row.pool.size() == 2 && row.pool[0] == 'm' && row.pool[1] >= '1' &&
-			     row.pool[1] <= '8'))
+			    (row.pool.size() == 2 && row.pool[0] == 'm' &&
+			     row.pool[1] >= '1' && row.pool[1] <= '8'))
 			<< line;
 		EXPECT_EQ(std::to_string(row.threads), col[2]) << line;
 		EXPECT_GE(row.threads, 1) << line;
@@ -129,9 +133,12 @@ TEST(Tsv, OneLinePerRowFiveColumns)
 	std::set<std::tuple<std::string, std::string, int>> seen;
 
 	for (const TsvRow &row : rows) {
-		EXPECT_EQ("-", row.instr) << "instr_per_pair without --callgrind";
-		EXPECT_TRUE(seen.insert({ row.object, row.pool, row.threads }).second)
-			<< "two rows for " << row.object << " " << row.pool << " " << row.threads;
+		EXPECT_EQ("-", row.instr)
+			<< "instr_per_pair without --callgrind";
+		EXPECT_TRUE(seen.insert({ row.object, row.pool, row.threads })
+				    .second)
+			<< "two rows for " << row.object << " " << row.pool
+			<< " " << row.threads;
 	}
 	/* Every pool built has its 1-thread row for both objects, and no
 	 * other pool has any row. */
@@ -140,9 +147,11 @@ TEST(Tsv, OneLinePerRowFiveColumns)
 
 	for (const std::string &pool : pools)
 		for (const char *object : { "1KiB", "1MiB" })
-			EXPECT_EQ(1u, seen.count({ object, pool, 1 })) << object << " " << pool;
+			EXPECT_EQ(1u, seen.count({ object, pool, 1 }))
+				<< object << " " << pool;
 	for (const TsvRow &row : rows)
-		EXPECT_EQ(1u, named.count(row.pool)) << "a row of a pool not built: " << row.pool;
+		EXPECT_EQ(1u, named.count(row.pool))
+			<< "a row of a pool not built: " << row.pool;
 	EXPECT_EQ(1u, seen.count({ "1KiB", "malloc", 2 }));
 }
 
@@ -151,8 +160,10 @@ TEST(Tsv, NoHeaderAndNoTables)
 	BenchRun run = run_bench("--tsv --runs=1 --iterations=100");
 
 	ASSERT_EQ(0, run.status);
-	EXPECT_EQ(std::string::npos, run.out.find('|')) << "a Markdown table in --tsv output";
-	EXPECT_EQ(0, run.out.compare(0, 5, "1KiB\t")) << "the first line is a row";
+	EXPECT_EQ(std::string::npos, run.out.find('|'))
+		<< "a Markdown table in --tsv output";
+	EXPECT_EQ(0, run.out.compare(0, 5, "1KiB\t"))
+		<< "the first line is a row";
 }
 
 TEST(Tsv, BadOptionIsAnError)
@@ -173,9 +184,11 @@ TEST(Callgrind, OneThreadRowsCountInstructions)
 	ASSERT_FALSE(rows.empty());
 	for (const TsvRow &row : rows) {
 		if (row.threads == 1)
-			EXPECT_GT(positive(row.instr), 0) << row.object << " " << row.pool;
+			EXPECT_GT(positive(row.instr), 0)
+				<< row.object << " " << row.pool;
 		else
-			EXPECT_EQ("-", row.instr) << row.object << " " << row.pool;
+			EXPECT_EQ("-", row.instr)
+				<< row.object << " " << row.pool;
 	}
 }
 
@@ -188,7 +201,8 @@ TEST(Plot, WritesAPng)
 	BenchRun run = run_bench("--runs=1 --iterations=100 --plot " + file);
 
 	ASSERT_EQ(0, run.status);
-	EXPECT_NE(std::string::npos, run.out.find("| m1 vec pool")) << "the tables are printed too";
+	EXPECT_NE(std::string::npos, run.out.find("| m1 vec pool"))
+		<< "the tables are printed too";
 	FILE *png = fopen(file.c_str(), "rb");
 
 	ASSERT_NE(nullptr, png) << file;
