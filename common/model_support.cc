@@ -50,7 +50,7 @@ Objects::~Objects()
 
 void *Objects::make_locked()
 {
-	Obj *o = new Obj{ kMagic, next_id_++, false };
+	Obj *o = new Obj{ kMagic, next_id_++, false, false };
 	alive_[o->id] = o;
 	addresses_.insert(o);
 	return o;
@@ -88,15 +88,21 @@ Obj *obj(void *p)
 	return o;
 }
 
+Obj *Objects::alive_locked(void *p, const char *what)
+{
+	Obj *o = obj(p);
+
+	if (!alive_.count(o->id))
+		fail(what, "an object alive", "one destroyed");
+	return o;
+}
+
 void Objects::reset(void *p, void *ctx)
 {
 	auto *self = static_cast<Objects *>(ctx);
-	Obj *o = obj(p);
 	std::lock_guard<std::mutex> hold(self->lock_);
 
-	if (!self->alive_.count(o->id))
-		fail("reset of an object not alive", "alive", "not");
-	o->dirty = false;
+	self->alive_locked(p, "reset")->dirty = false;
 	self->resets_++;
 }
 
@@ -112,6 +118,14 @@ void Objects::destroy(void *p, void *ctx)
 	self->destroyed_++;
 	o->magic = kDead;
 	delete o;
+}
+
+bool Objects::validate(void *p, void *ctx)
+{
+	auto *self = static_cast<Objects *>(ctx);
+	std::lock_guard<std::mutex> hold(self->lock_);
+
+	return !self->alive_locked(p, "validate")->broken;
 }
 
 void Objects::fail_factory(unsigned count, int err)
@@ -131,6 +145,12 @@ bool Objects::is_alive(const void *p) const
 {
 	std::lock_guard<std::mutex> hold(lock_);
 	return addresses_.count(p) != 0;
+}
+
+bool Objects::is_alive_id(uint64_t id) const
+{
+	std::lock_guard<std::mutex> hold(lock_);
+	return alive_.count(id) != 0;
 }
 
 uint64_t Objects::next_id() const

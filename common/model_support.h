@@ -55,6 +55,7 @@ struct Obj {
 	uint64_t magic; /* kMagic while alive */
 	uint64_t id;	/* 1, 2, ... in the order they were made */
 	bool dirty;	/* written by a user since the last reset */
+	bool broken;	/* validate says no (milestone 8) */
 };
 
 /* Every object made for the pool (its ctx: make, reset and destroy are its
@@ -66,6 +67,8 @@ class Objects {
 	static void *make(void *ctx);
 	static void reset(void *obj, void *ctx);
 	static void destroy(void *obj, void *ctx);
+	/* pool_validate_fn (milestone 8): whether @obj is not broken. */
+	static bool validate(void *obj, void *ctx);
 
 	/* An object made outside the pool (alive, counted). */
 	void *make_foreign();
@@ -75,6 +78,9 @@ class Objects {
 	size_t alive() const;
 	/* Whether @obj is alive; never reads *@obj. */
 	bool is_alive(const void *obj) const;
+	/* Whether the object with id @id is alive (its address may have
+	 * gone to a newer one). */
+	bool is_alive_id(uint64_t id) const;
 	uint64_t next_id() const;
 	/* The objects made with an id >= @id and still alive, oldest first. */
 	std::vector<void *> alive_since(uint64_t id) const;
@@ -84,6 +90,9 @@ class Objects {
 
       private:
 	void *make_locked();
+	/* @obj as an Obj, which must be alive (a callback's argument, named
+	 * @what in the report). Context: lock_ held. */
+	Obj *alive_locked(void *obj, const char *what);
 	mutable std::mutex lock_;
 	std::map<uint64_t, Obj *> alive_;  /* by id */
 	std::set<const void *> addresses_; /* of the objects in alive_ */
