@@ -243,13 +243,16 @@ static size_t live_locked(const pool_t *pool)
 }
 
 /* Make sure the depot has a place for every live object plus @extra just
- * made: then no put into it (release, flush, thread exit, the end of the
- * pool) ever has to grow it. Return: 0 or -ENOMEM.
+ * made or about to be: then no put into it (release, flush, thread exit,
+ * the end of the pool) ever has to grow it. Return: 0, -ENOMEM, or
+ * -EOVERFLOW when that many places cannot be addressed.
  * Context: the pool's lock is held. */
 static int reserve_places_locked(pool_t *pool, size_t extra)
 {
 	assert(mutex_held(&pool->lock));
-	return vec_reserve(&pool->depot, live_locked(pool) + extra);
+	size_t live = live_locked(pool);
+
+	return vec_reserve(&pool->depot, extra > SIZE_MAX - live ? SIZE_MAX : live + extra);
 }
 
 /* Put @obj in the depot if it has room; return false when it is full.
@@ -669,17 +672,22 @@ int pool_preallocate(pool_t *pool, size_t count)
 		return -EINVAL;
 	mutex_lock(&pool->lock);
 	bool room = count <= pool->stats.max_size - vec_len(&pool->depot);
+	/* Places for them all before the first is made: a count that cannot
+	 * fit in memory is refused now, not once memory has run out. */
+	int err = room ? reserve_places_locked(pool, count) : 0;
 
 	mutex_unlock(&pool->lock);
 	if (!room)
 		return -ENOSPC;
+	if (err < 0)
+		return err;
 	for (size_t i = 0; i < count; i++) {
 		void *obj = create(pool);
 
 		if (!obj)
 			return -errno;
 		mutex_lock(&pool->lock);
-		int err = reserve_places_locked(pool, 1);
+		err = reserve_places_locked(pool, 1);
 		/* Other threads may have filled the depot meanwhile. */
 		bool keep = err == 0 && depot_put_locked(pool, obj, pool->stats.max_size);
 

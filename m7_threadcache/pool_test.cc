@@ -416,6 +416,18 @@ TEST_F(Failure, PreallocatePastMaxSizeMakesNothing)
 	EXPECT_EQ(bufs.made, 0);
 }
 
+/* Refused before anything is made, not once memory runs out (the model
+ * test found milestone 7 making objects; the factory gives up after 100
+ * so that the test ends either way). */
+TEST_F(Failure, PreallocateBeyondAddressSpaceOverflows)
+{
+	bufs.fail_after = 100;
+	build(SIZE_MAX);
+	EXPECT_EQ(pool_preallocate(pool, SIZE_MAX), -EOVERFLOW);
+	EXPECT_EQ(pool_stats(pool).created_count, 0u);
+	EXPECT_EQ(bufs.made, 0);
+}
+
 /* --- rates --------------------------------------------------------------- */
 
 TEST(Rates, NullStatsIsZero)
