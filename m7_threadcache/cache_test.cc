@@ -157,6 +157,61 @@ TEST(CachePreallocate, FindsTheDepotFilledMeanwhile)
 	EXPECT_EQ(bufs.alive(), 0);
 }
 
+/* A factory whose first call lets another thread get 8 objects (misses,
+ * each reserving its depot place), then makes the next allocation fail. */
+struct GetsMeanwhile {
+	ByteBuffers *bufs;
+	pool_t *pool = nullptr;
+	std::vector<pool_guard_t> got;
+	int calls = 0;
+
+	static void *make(void *ctx)
+	{
+		auto *self = static_cast<GetsMeanwhile *>(ctx);
+
+		if (++self->calls == 1) {
+			std::thread getter([self] { self->got = get_n(self->pool, 8); });
+			getter.join();
+			mem_fail_next(1);
+		}
+		return ByteBuffers::make(self->bufs);
+	}
+	static void destroy(void *obj, void *ctx)
+	{
+		ByteBuffers::destroy(obj, static_cast<GetsMeanwhile *>(ctx)->bufs);
+	}
+};
+
+/* pool_preallocate reserved places for the objects alive and its own;
+ * while its factory runs, other threads' misses take those places, so
+ * the new object needs the depot to grow, and memory is short: -ENOMEM,
+ * the object destroyed, not counted. */
+TEST(CachePreallocate, RunsShortOfPlacesTakenMeanwhile)
+{
+	ByteBuffers bufs;
+	GetsMeanwhile meanwhile;
+	meanwhile.bufs = &bufs;
+	pool_config_t config = {};
+	config.factory = GetsMeanwhile::make;
+	config.destroy = GetsMeanwhile::destroy;
+	config.ctx = &meanwhile;
+	pool_t *pool = pool_build(&config);
+	ASSERT_NE(pool, nullptr);
+	meanwhile.pool = pool;
+
+	EXPECT_EQ(pool_preallocate(pool, 1), -ENOMEM);
+	mem_fail_next(0);
+	pool_stats_t s = pool_stats(pool);
+	EXPECT_EQ(s.created_count, 8u);
+	EXPECT_EQ(s.destroyed_count, 0u);
+	EXPECT_EQ(s.allocated, 8u);
+	EXPECT_EQ(s.available, 0u);
+	EXPECT_EQ(bufs.alive(), 8);
+	release_all(meanwhile.got);
+	pool_unref(pool);
+	EXPECT_EQ(bufs.alive(), 0);
+}
+
 /* --- a guard released on another thread ---------------------------------- */
 
 /* The object joins the releasing thread's cache, not the depot and not

@@ -418,7 +418,8 @@ TEST_F(Failure, PreallocatePastMaxSizeMakesNothing)
 
 /* Refused before anything is made, not once memory runs out (the model
  * test found milestone 7 making objects; the factory gives up after 100
- * so that the test ends either way). */
+ * so that the test ends either way); with an object alive too, whose
+ * place and SIZE_MAX more overflow a size_t. */
 TEST_F(Failure, PreallocateBeyondAddressSpaceOverflows)
 {
 	bufs.fail_after = 100;
@@ -426,6 +427,13 @@ TEST_F(Failure, PreallocateBeyondAddressSpaceOverflows)
 	EXPECT_EQ(pool_preallocate(pool, SIZE_MAX), -EOVERFLOW);
 	EXPECT_EQ(pool_stats(pool).created_count, 0u);
 	EXPECT_EQ(bufs.made, 0);
+
+	pool_guard_t g = pool_get(pool);
+	ASSERT_NE(g.obj, nullptr);
+	EXPECT_EQ(pool_preallocate(pool, SIZE_MAX), -EOVERFLOW);
+	EXPECT_EQ(pool_stats(pool).created_count, 1u);
+	EXPECT_EQ(bufs.made, 1);
+	pool_guard_release(&g);
 }
 
 /* --- rates --------------------------------------------------------------- */
