@@ -149,6 +149,8 @@ struct pool {
 
 _Static_assert(offsetof(struct pool, head) == POOL__HEAD_OFFSET,
 	       "pool.h finds the head at POOL__HEAD_OFFSET");
+_Static_assert(POOL_MAX_CACHE_SIZE <= POOL__N_MASK,
+	       "a slot's n fits below its hits in nh");
 
 __thread struct pool__tcache pool__tc;
 
