@@ -200,6 +200,16 @@ TEST_F(Bound, PreallocateStopsAtMaxTotal)
 	EXPECT_EQ(pool_stats(pool).total, 3u);
 }
 
+/* With max_total, even SIZE_MAX is refused by it up front. */
+TEST_F(Bound, PreallocateSizeMaxPastMaxTotalMakesNothing)
+{
+	config.max_total = 3;
+	build(SIZE_MAX);
+	EXPECT_EQ(pool_preallocate(pool, SIZE_MAX), -ENOSPC);
+	EXPECT_EQ(bufs.made, 0);
+	EXPECT_EQ(pool_stats(pool).total, 0u);
+}
+
 TEST_F(Bound, OutOfMemoryForTheRecordsIsAFailedGet)
 {
 	config.max_total = 100;

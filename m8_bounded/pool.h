@@ -149,7 +149,9 @@ void pool_unref(pool_t *pool);
  * idle (or hand them to waiters).
  * Return: 0; -EINVAL for a NULL pool; -ENOSPC when more than max_size
  * objects would be idle, or more than max_total would exist (nothing is
- * made), or when other threads took the room meanwhile; -ENOMEM when
+ * made), or when other threads took the room meanwhile; -EOVERFLOW when
+ * the places for @count more objects could not even be addressed (nothing
+ * is made: the places for them all are reserved first); -ENOMEM when
  * memory is short; or the factory's error (-errno). On an error after the
  * start, the objects made before it stay in the pool.
  * Context: takes the lock; calls the factory without it. */

@@ -409,6 +409,19 @@ TEST_F(Failure, PreallocatePastMaxSizeMakesNothing)
 	EXPECT_EQ(bufs.made, 0);
 }
 
+/* Without max_total, refused before anything is made, not once memory
+ * runs out (issue 14; the factory gives up after 100 so that the test
+ * ends either way). */
+TEST_F(Failure, PreallocateBeyondAddressSpaceOverflows)
+{
+	bufs.fail_after = 100;
+	build(SIZE_MAX);
+	EXPECT_EQ(pool_preallocate(pool, SIZE_MAX), -EOVERFLOW);
+	EXPECT_EQ(pool_stats(pool).created_count, 0u);
+	EXPECT_EQ(pool_stats(pool).total, 0u);
+	EXPECT_EQ(bufs.made, 0);
+}
+
 /* --- rates --------------------------------------------------------------- */
 
 TEST(Rates, NullStatsIsZero)

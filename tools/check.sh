@@ -7,7 +7,9 @@
 #                                  runs one job per part)
 #
 # Parts:
-#   plain, asan, tsan, valgrind   bazel test //... in that configuration
+#   plain, asan, tsan, valgrind   bazel test //... in that configuration;
+#                                 tsan then runs the tests tagged stress
+#                                 20 times each
 #   canaries                      each deliberately broken program passes
 #                                 in a plain build and fails, with the
 #                                 expected report, under the configuration
@@ -63,26 +65,35 @@ config_flags() {
 	[ "$1" = plain ] || echo "--config=$1"
 }
 
-# suite CONFIG: bazel test //... and count each target's result.
+# suite CONFIG [FLAG...]: bazel test //... (with FLAGs) and count each
+# target's result.
 suite() {
 	local config=$1 rc
-	echo "=== bazel test //... ($config)"
+	shift
+	echo "=== bazel test //... ($config${*:+ $*})"
 	# shellcheck disable=SC2046
-	$bazel test --keep_going $(config_flags "$config") //... 2>&1 | tee "$log"
+	$bazel test --keep_going $(config_flags "$config") "$@" //... 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	local before=$((passed + failed)) failed_before=$failed target status
 	while read -r target status; do
 		if [ "$status" = PASSED ]; then
 			pass
 		else
-			fail "$target ($config): $status"
+			fail "$target ($config${*:+ $*}): $status"
 		fi
 	done < <(sed -nE 's/^(\/\/[^ ]+) +(\(cached\) )?(PASSED|FAILED TO BUILD|FAILED|TIMEOUT|FLAKY|NO STATUS|INCOMPLETE).*/\1 \3/p' "$log")
 	if [ "$rc" -ne 0 ] && [ "$failed" -eq "$failed_before" ]; then
-		fail "bazel test //... ($config) exited $rc"
+		fail "bazel test //... ($config${*:+ $*}) exited $rc"
 	elif [ $((passed + failed)) -eq "$before" ]; then
-		fail "bazel test //... ($config) reported no test"
+		fail "bazel test //... ($config${*:+ $*}) reported no test"
 	fi
+}
+
+# stress: the tests tagged stress (m7's and m8's threaded tests) 20 times
+# each under TSan: a race that shows in one run of 20 still fails the
+# check. Part of the tsan part.
+stress() {
+	suite tsan --runs_per_test=20 --test_tag_filters=stress,-no_tsan
 }
 
 # test_log TARGET: the log of TARGET's last run (bazel-testlogs follows
@@ -385,7 +396,11 @@ start_all=$(date +%s)
 for part in "${parts[@]}"; do
 	start=$(date +%s)
 	case $part in
-	plain | asan | tsan | valgrind) suite "$part" ;;
+	plain | asan | valgrind) suite "$part" ;;
+	tsan)
+		suite tsan
+		stress
+		;;
 	canaries) canaries ;;
 	starters) starters ;;
 	fuzz) fuzz ;;

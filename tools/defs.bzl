@@ -125,7 +125,8 @@ def objpool_milestone(deps, tests, test_deps = [], support = [], visibility = []
     Args:
       deps: the library's dependencies (//common:...).
       tests: test name -> dict(srcs = [...], and optionally deps = [...]
-        beyond @test_deps, data = [...], size, linkstatic = True (for
+        beyond @test_deps, data = [...], size, tags (stress: run 20 times
+        under TSan by tools/check.sh), linkstatic = True (for
         //common:libc_testing), and starter = False to keep the test out
         of :starter_test).
       test_deps: what every test's code uses (support libraries named as
@@ -183,6 +184,7 @@ def objpool_milestone(deps, tests, test_deps = [], support = [], visibility = []
             name = test,
             srcs = [],
             size = spec.get("size", "small"),
+            tags = spec.get("tags", []),
             data = spec.get("data", []),
             linkstatic = spec.get("linkstatic", False),
             deps = [

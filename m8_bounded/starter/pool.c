@@ -241,15 +241,23 @@ static void *create(pool_t *pool)
 	return obj;
 }
 
-/* Add free slots: twice as many, at most max_total in all.
- * Return: 0 or -ENOMEM (nothing changed).
+/* Have free slots for @extra more objects than exist: when there are too
+ * few, grow to twice as many (at least enough), at most max_total in all.
+ * Return: 0; -EOVERFLOW when the slots for them all could not even be
+ * addressed, or -ENOMEM (nothing changed either way).
  * Context: the lock is held. */
-static int grow_locked(pool_t *pool)
+static int reserve_slots_locked(pool_t *pool, size_t extra)
 {
 	assert(mutex_held(&pool->lock));
 	size_t n = pool->nslots;
+	size_t used = pool->stats.total; /* the slots not free */
+
+	if (extra <= n - used)
+		return 0;
+	if (extra > SIZE_MAX / sizeof(struct slot) - used)
+		return -EOVERFLOW;
 	/* n slots fit in memory, so 2n + 8 cannot wrap. */
-	size_t want = 2 * n + 8;
+	size_t want = used + extra > 2 * n + 8 ? used + extra : 2 * n + 8;
 
 	if (pool->stats.max_total && want > pool->stats.max_total)
 		want = pool->stats.max_total;
@@ -279,7 +287,7 @@ static size_t claim_locked(pool_t *pool, int *err)
 
 	*err = s->max_total && s->total >= s->max_total ? -EAGAIN : 0;
 	if (*err == 0 && pool->free == NO_SLOT)
-		*err = grow_locked(pool);
+		*err = reserve_slots_locked(pool, 1);
 	if (*err < 0)
 		return NO_SLOT;
 	size_t i = pool->free;
@@ -448,13 +456,16 @@ int pool_preallocate(pool_t *pool, size_t count)
 	pool_stats_t *s = &pool->stats;
 	bool room = count <= s->max_size - s->available &&
 		    (!s->max_total || count <= s->max_total - s->total);
+	/* Places for them all before the first is made: a count that cannot
+	 * fit in memory is refused now, not once memory has run out. */
+	int err = room ? reserve_slots_locked(pool, count) : 0;
 
 	unlock(pool);
 	if (!room)
 		return -ENOSPC;
+	if (err < 0)
+		return err;
 	for (size_t k = 0; k < count; k++) {
-		int err;
-
 		lock(pool);
 		size_t i = claim_locked(pool, &err);
 
