@@ -19,7 +19,8 @@ OBJPOOL_MUST_CHECK void *mem_alloc(size_t size);
  * Return: the new memory, or NULL with errno EOVERFLOW when count * size
  * does not fit a size_t, ENOMEM when memory is short. On error @ptr is
  * untouched and still owned by the caller. */
-OBJPOOL_MUST_CHECK void *mem_realloc_array(void *ptr, size_t count, size_t size);
+OBJPOOL_MUST_CHECK void *mem_realloc_array(void *ptr, size_t count,
+					   size_t size);
 
 /* mem_free - free(ptr); NULL is fine. */
 void mem_free(void *ptr);

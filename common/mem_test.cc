@@ -105,7 +105,7 @@ TEST_F(MemTest, FailNextZeroCancels)
 TEST_F(MemTest, FailuresAreSharedExactlyAcrossThreads)
 {
 	const int threads = 4, per_thread = 1000, to_fail = 1234;
-	std::atomic<int> failed{0};
+	std::atomic<int> failed{ 0 };
 	std::vector<std::thread> pool;
 
 	mem_fail_next(to_fail);

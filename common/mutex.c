@@ -20,19 +20,24 @@ void mutex__die(const char *what, int err)
 {
 	fprintf(stderr, "objpool: %s: %s\n", what, strerror(err));
 	if (err == EDEADLK)
-		fprintf(stderr,
-			"objpool: this thread already holds the pool's lock. Likely causes:\n"
-			"  - a path that returned, or failed, without unlocking;\n"
-			"  - a callback (factory, reset, destroy) called with the lock held,\n"
-			"    that calls back into the pool;\n"
-			"  - a helper that takes the lock, called by a function that already\n"
-			"    holds it.\n");
+		fprintf(stderr, "objpool: this thread already holds the pool's "
+				"lock. Likely causes:\n"
+				"  - a path that returned, or failed, without "
+				"unlocking;\n"
+				"  - a callback (factory, reset, destroy) "
+				"called with the lock held,\n"
+				"    that calls back into the pool;\n"
+				"  - a helper that takes the lock, called by a "
+				"function that already\n"
+				"    holds it.\n");
 	else if (err == EPERM)
-		fprintf(stderr, "objpool: this thread does not hold the lock it unlocks: "
+		fprintf(stderr, "objpool: this thread does not hold the lock "
+				"it unlocks: "
 				"an unlock too many on some path.\n");
 	else if (err == EBUSY)
-		fprintf(stderr, "objpool: the lock is destroyed while held: the last "
-				"reference was dropped before unlocking.\n");
+		fprintf(stderr,
+			"objpool: the lock is destroyed while held: the last "
+			"reference was dropped before unlocking.\n");
 	abort();
 }
 
@@ -65,7 +70,8 @@ int mutex_cond_wait(mutex_t *m, pthread_cond_t *cond,
 		    const struct timespec *deadline)
 {
 #ifndef NDEBUG
-	atomic_store_explicit(&m->owner, (const void *)NULL, memory_order_relaxed);
+	atomic_store_explicit(&m->owner, (const void *)NULL,
+			      memory_order_relaxed);
 #endif
 	int err = deadline ? pthread_cond_timedwait(cond, &m->mutex, deadline)
 			   : pthread_cond_wait(cond, &m->mutex);

@@ -112,7 +112,8 @@ int mutex_cond_wait(mutex_t *m, pthread_cond_t *cond,
 /* mutex_held - whether the calling thread holds @m. For assert() only. */
 static inline bool mutex_held(const mutex_t *m)
 {
-	return MUTEX__STD atomic_load_explicit(&m->owner, MUTEX__STD memory_order_relaxed) ==
+	return MUTEX__STD atomic_load_explicit(
+		       &m->owner, MUTEX__STD memory_order_relaxed) ==
 	       mutex__self();
 }
 #endif

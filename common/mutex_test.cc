@@ -86,7 +86,8 @@ TEST_F(MutexDeathTest, RelockNamesTheLikelyCauses)
 			mutex_lock(&m);
 			mutex_lock(&m);
 		},
-		"this thread already holds the pool's lock(.|\n)*without unlocking"
+		"this thread already holds the pool's lock(.|\n)*without "
+		"unlocking"
 		"(.|\n)*callback");
 }
 
@@ -94,8 +95,9 @@ TEST_F(MutexDeathTest, RelockNamesTheLikelyCauses)
  * the program with its own report: either message will do. */
 TEST_F(MutexDeathTest, UnlockWithoutLockAborts)
 {
-	EXPECT_DEATH(mutex_unlock(&m), "does not hold the lock it unlocks|"
-				       "ThreadSanitizer: unlock of an unlocked mutex");
+	EXPECT_DEATH(mutex_unlock(&m),
+		     "does not hold the lock it unlocks|"
+		     "ThreadSanitizer: unlock of an unlocked mutex");
 }
 
 TEST_F(MutexDeathTest, DestroyWhileHeldAborts)
@@ -105,7 +107,8 @@ TEST_F(MutexDeathTest, DestroyWhileHeldAborts)
 			mutex_lock(&m);
 			mutex_destroy(&m);
 		},
-		"destroyed while held|ThreadSanitizer: destroy of a locked mutex");
+		"destroyed while held|ThreadSanitizer: destroy of a locked "
+		"mutex");
 }
 
 #endif

@@ -78,8 +78,8 @@ static inline void refcount_atomic_init(refcount_atomic_t *r)
 /* A snapshot: other threads may change it right after. */
 static inline size_t refcount_atomic_read(const refcount_atomic_t *r)
 {
-	return REFCOUNT_STD atomic_load_explicit(&r->count,
-						 REFCOUNT_STD memory_order_relaxed);
+	return REFCOUNT_STD atomic_load_explicit(
+		&r->count, REFCOUNT_STD memory_order_relaxed);
 }
 
 /* Relaxed is enough: the caller already holds a reference, so the object

@@ -100,7 +100,7 @@ TEST(RefcountAtomic, ConcurrentIncDecLosesNothing)
 {
 	refcount_atomic_t r;
 	refcount_atomic_init(&r);
-	std::atomic<int> zeros{0};
+	std::atomic<int> zeros{ 0 };
 	std::vector<std::thread> threads;
 
 	for (int t = 0; t < 4; t++)
@@ -139,8 +139,8 @@ TEST(RefcountAtomic, LastHolderSeesEveryWriteAndFreesOnce)
 		for (int i = 1; i < holders; i++)
 			refcount_atomic_inc(&s->ref);
 
-		std::atomic<int> frees{0};
-		std::atomic<int> sum_seen{-1};
+		std::atomic<int> frees{ 0 };
+		std::atomic<int> sum_seen{ -1 };
 		std::vector<std::thread> threads;
 		for (int i = 0; i < holders; i++)
 			threads.emplace_back([s, i, &frees, &sum_seen] {

@@ -29,15 +29,16 @@ inline Bytes &bytes(void *obj)
 }
 
 struct ByteBuffers {
-	size_t len = 1024;  /* a new buffer holds len bytes of value fill */
+	size_t len = 1024; /* a new buffer holds len bytes of value fill */
 	uint8_t fill = 0;
 	size_t capacity = 0; /* and room for at least this many */
-	int fail_after = -1; /* make() fails once this many succeeded; -1 never */
-	int fail_errno = 0;  /* the errno a failing make() sets; 0 leaves it */
+	int fail_after =
+		-1; /* make() fails once this many succeeded; -1 never */
+	int fail_errno = 0; /* the errno a failing make() sets; 0 leaves it */
 
-	std::atomic<int> made{0};
-	std::atomic<int> destroyed{0};
-	std::atomic<int> resets{0};
+	std::atomic<int> made{ 0 };
+	std::atomic<int> destroyed{ 0 };
+	std::atomic<int> resets{ 0 };
 
 	int alive() const { return made - destroyed; }
 

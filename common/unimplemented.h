@@ -29,7 +29,7 @@
 		if (!atomic_flag_test_and_set(&said_))                         \
 			fprintf(stderr,                                        \
 				"UNIMPLEMENTED %s (a stub until you write "    \
-				"it; stubs report ENOSYS, -38): %s\n",        \
+				"it; stubs report ENOSYS, -38): %s\n",         \
 				__func__, what);                               \
 	} while (0)
 

@@ -29,7 +29,10 @@ typedef struct vec {
 	size_t cap;   /* items that fit without reallocating */
 } vec_t;
 
+/* clang-format 14 would spread this braced macro over four lines. */
+/* clang-format off */
 #define VEC_INIT { NULL, 0, 0 }
+/* clang-format on */
 
 /* vec_reserve - make room for at least @capacity items in all, so that
  * pushes up to that length cannot fail. Grows by doubling at least.

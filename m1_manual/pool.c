@@ -7,7 +7,7 @@
 #include "common/vec.h"
 
 struct pool {
-	vec_t idle;		 /* objects ready to hand out; last in, first out */
+	vec_t idle; /* objects ready to hand out; last in, first out */
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
 	void *ctx;		 /* passed to factory and destroy */

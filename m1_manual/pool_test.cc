@@ -22,7 +22,10 @@ using objpool_test::bytes;
  * every buffer the factory made must have been destroyed. */
 class PoolTest : public ::testing::Test {
       protected:
-	void SetUp() override { pool = pool_new(ByteBuffers::make, ByteBuffers::destroy, &bufs); }
+	void SetUp() override
+	{
+		pool = pool_new(ByteBuffers::make, ByteBuffers::destroy, &bufs);
+	}
 	void TearDown() override
 	{
 		mem_fail_next(0);
@@ -89,7 +92,7 @@ TEST_F(Checkpoint, Reuse)
 	/* Same object reused, still holding what the last user left. */
 	EXPECT_EQ(obj1, obj2);
 	EXPECT_EQ(ptr1, ptr2);
-	EXPECT_EQ(bytes(obj2), Bytes{42});
+	EXPECT_EQ(bytes(obj2), Bytes{ 42 });
 	pool_return(pool, obj2);
 }
 
@@ -176,7 +179,8 @@ TEST(OutOfMemory, NewFails)
 {
 	mem_fail_next(1);
 	errno = 0;
-	EXPECT_EQ(pool_new(ByteBuffers::make, ByteBuffers::destroy, nullptr), nullptr);
+	EXPECT_EQ(pool_new(ByteBuffers::make, ByteBuffers::destroy, nullptr),
+		  nullptr);
 	EXPECT_EQ(errno, ENOMEM);
 	mem_fail_next(0);
 }
@@ -187,7 +191,8 @@ TEST_F(PoolTest, PreallocateOutOfMemoryMakesNothing)
 	EXPECT_EQ(pool_preallocate(pool, 10), -ENOMEM);
 	EXPECT_EQ(bufs.made, 0);
 	EXPECT_EQ(pool_len(pool), 0u);
-	EXPECT_EQ(pool_preallocate(pool, 10), 0); /* works once memory is back */
+	EXPECT_EQ(pool_preallocate(pool, 10),
+		  0); /* works once memory is back */
 	EXPECT_EQ(pool_len(pool), 10u);
 }
 
@@ -239,7 +244,7 @@ TEST_F(PoolTest, FreeDestroysEachIdleObjectOnce)
 	void *out = pool_get(pool);
 	pool_free(pool);
 	pool = nullptr;
-	EXPECT_EQ(bufs.destroyed, 4); /* the idle ones, once each */
+	EXPECT_EQ(bufs.destroyed, 4);	  /* the idle ones, once each */
 	ByteBuffers::destroy(out, &bufs); /* the one out was ours */
 }
 
@@ -286,7 +291,8 @@ TEST_F(PoolTest, PreallocateAfterAForeignObjectLosesNothing)
 		EXPECT_EQ(pool_len(pool), 9u);
 	else
 		EXPECT_EQ(err, -ENOMEM);
-	EXPECT_EQ(pool_len(pool) - 1, (size_t)bufs.made - 1) << "an object was lost";
+	EXPECT_EQ(pool_len(pool) - 1, (size_t)bufs.made - 1)
+		<< "an object was lost";
 }
 
 TEST_F(PoolTest, LastReturnedIsFirstOut)
@@ -307,7 +313,9 @@ TEST(Ownership, NoDestroyCallback)
 	static int objects[3];
 	static int next;
 	next = 0;
-	pool_t *pool = pool_new([](void *) -> void * { return &objects[next++]; }, nullptr, nullptr);
+	pool_t *pool =
+		pool_new([](void *) -> void * { return &objects[next++]; },
+			 nullptr, nullptr);
 	ASSERT_NE(pool, nullptr);
 	ASSERT_EQ(pool_preallocate(pool, 3), 0);
 	EXPECT_EQ(pool_len(pool), 3u);

@@ -87,8 +87,9 @@ void *pool_guard_take(pool_guard_t *guard);
 
 /* POOL_GUARD - declare guard @name = pool_get(@pool), released when @name
  * goes out of scope. */
-#define POOL_GUARD(name, pool) \
-	pool_guard_t name __attribute__((cleanup(pool_guard_release))) = pool_get(pool)
+#define POOL_GUARD(name, pool)                                                 \
+	pool_guard_t name __attribute__((cleanup(pool_guard_release))) =       \
+		pool_get(pool)
 
 /* pool_len - how many idle objects the pool holds; 0 for NULL. */
 size_t pool_len(const pool_t *pool);

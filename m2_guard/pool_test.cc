@@ -84,7 +84,7 @@ void expect_get_fails(pool_t *pool, int err)
 /* What a scope_fn saw while the C helper held the guard. */
 struct Held {
 	pool_t *pool;
-	void *obj = nullptr;     /* the guard's object */
+	void *obj = nullptr;	      /* the guard's object */
 	size_t len_inside = SIZE_MAX; /* pool_len while it was out */
 };
 
@@ -117,7 +117,7 @@ void *make_1_2_3(void *ctx)
 {
 	void *obj = ByteBuffers::make(ctx);
 	if (obj)
-		bytes(obj) = {1, 2, 3};
+		bytes(obj) = { 1, 2, 3 };
 	return obj;
 }
 
@@ -149,9 +149,10 @@ TEST_F(Checkpoint, EarlyReturn)
 TEST_F(Checkpoint, PanicSafety)
 {
 	fill(1, 100);
-	Held held{pool};
+	Held held{ pool };
 
-	EXPECT_THROW(scope_hold(pool, record_then_throw, &held), std::runtime_error);
+	EXPECT_THROW(scope_hold(pool, record_then_throw, &held),
+		     std::runtime_error);
 
 	ASSERT_NE(held.obj, nullptr);
 	EXPECT_EQ(held.len_inside, 0u);
@@ -295,7 +296,8 @@ TEST_F(Guard, ReleaseGoesBackToTheGuardsPool)
 {
 	fill(1);
 	ByteBuffers other_bufs;
-	pool_t *other = pool_new(ByteBuffers::make, ByteBuffers::destroy, &other_bufs);
+	pool_t *other =
+		pool_new(ByteBuffers::make, ByteBuffers::destroy, &other_bufs);
 	ASSERT_NE(other, nullptr);
 	ASSERT_EQ(pool_preallocate(other, 1), 0);
 	{
@@ -332,7 +334,7 @@ TEST_F(Guard, LastReleasedIsFirstOut)
 TEST_F(Unwinding, NormalReturnReleasesToo)
 {
 	fill(1);
-	Held held{pool};
+	Held held{ pool };
 
 	EXPECT_EQ(scope_hold(pool, record, &held), 0);
 	EXPECT_NE(held.obj, nullptr);
@@ -342,7 +344,7 @@ TEST_F(Unwinding, NormalReturnReleasesToo)
 
 TEST_F(Unwinding, FailedGetIsReportedAndNothingRuns)
 {
-	Held held{pool};
+	Held held{ pool };
 
 	EXPECT_EQ(scope_hold(pool, record_then_throw, &held), -EAGAIN);
 	EXPECT_EQ(held.obj, nullptr);
@@ -428,7 +430,8 @@ TEST(OutOfMemory, NewFails)
 {
 	mem_fail_next(1);
 	errno = 0;
-	EXPECT_EQ(pool_new(ByteBuffers::make, ByteBuffers::destroy, nullptr), nullptr);
+	EXPECT_EQ(pool_new(ByteBuffers::make, ByteBuffers::destroy, nullptr),
+		  nullptr);
 	EXPECT_EQ(errno, ENOMEM);
 	mem_fail_next(0);
 }
@@ -488,7 +491,8 @@ TEST_F(Ownership, FreeDestroysEachIdleObjectOnce)
 {
 	fill(5);
 	pool_guard_t g = pool_get(pool);
-	void *taken = pool_guard_take(&g); /* no guard may be out at pool_free */
+	void *taken =
+		pool_guard_take(&g); /* no guard may be out at pool_free */
 
 	pool_free(pool);
 	pool = nullptr;
@@ -501,7 +505,9 @@ TEST(OwnershipNoDestroy, StaticObjectsNeedNoDestroyCallback)
 	static int objects[2];
 	static int next;
 	next = 0;
-	pool_t *pool = pool_new([](void *) -> void * { return &objects[next++]; }, nullptr, nullptr);
+	pool_t *pool =
+		pool_new([](void *) -> void * { return &objects[next++]; },
+			 nullptr, nullptr);
 	ASSERT_NE(pool, nullptr);
 	ASSERT_EQ(pool_preallocate(pool, 2), 0);
 	{

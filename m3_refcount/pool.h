@@ -110,14 +110,15 @@ void *pool_guard_take(pool_guard_t *guard);
 
 /* POOL_GUARD - declare guard @name = pool_get(@pool), released when @name
  * goes out of scope (__attribute__((cleanup))). */
-#define POOL_GUARD(name, pool) \
-	pool_guard_t name __attribute__((cleanup(pool_guard_release))) = pool_get(pool)
+#define POOL_GUARD(name, pool)                                                 \
+	pool_guard_t name __attribute__((cleanup(pool_guard_release))) =       \
+		pool_get(pool)
 
 /* Counters; each is 0 for a NULL pool. */
 size_t pool_available(const pool_t *pool);     /* idle objects */
 size_t pool_allocated(const pool_t *pool);     /* objects out in guards now */
 size_t pool_created_count(const pool_t *pool); /* objects the factory made */
-size_t pool_len(const pool_t *pool);	       /* the spec's name: pool_available */
+size_t pool_len(const pool_t *pool); /* the spec's name: pool_available */
 
 #ifdef __cplusplus
 }

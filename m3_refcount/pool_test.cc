@@ -42,7 +42,8 @@ class PoolTest : public ::testing::Test {
 	void start(size_t max_size, size_t len = 1024)
 	{
 		bufs.len = len;
-		pool = pool_new(ByteBuffers::make, ByteBuffers::destroy, &bufs, max_size);
+		pool = pool_new(ByteBuffers::make, ByteBuffers::destroy, &bufs,
+				max_size);
 		ASSERT_NE(pool, nullptr);
 	}
 
@@ -80,7 +81,8 @@ TEST_F(PoolTest, SuccessLeavesErrnoAlone)
 }
 
 /* The three counters at once. */
-void expect_counts(const pool_t *pool, size_t available, size_t allocated, size_t created)
+void expect_counts(const pool_t *pool, size_t available, size_t allocated,
+		   size_t created)
 {
 	EXPECT_EQ(pool_available(pool), available) << "available";
 	EXPECT_EQ(pool_allocated(pool), allocated) << "allocated";
@@ -267,7 +269,8 @@ struct Excess {
 	size_t out;	 /* guards out at once, then all released */
 };
 
-class MaxSize : public PoolTest, public ::testing::WithParamInterface<Excess> {};
+class MaxSize : public PoolTest,
+		public ::testing::WithParamInterface<Excess> {};
 
 /* Exactly the objects beyond max_size are destroyed; the others are kept
  * and serve the next gets without the factory. */
@@ -289,11 +292,13 @@ TEST_P(MaxSize, DestroysExactlyTheExcess)
 }
 
 INSTANTIATE_TEST_SUITE_P(Excesses, MaxSize,
-			 ::testing::Values(Excess{0, 3}, Excess{1, 3}, Excess{2, 2},
-					   Excess{2, 5}, Excess{5, 3}),
+			 ::testing::Values(Excess{ 0, 3 }, Excess{ 1, 3 },
+					   Excess{ 2, 2 }, Excess{ 2, 5 },
+					   Excess{ 5, 3 }),
 			 [](const ::testing::TestParamInfo<Excess> &info) {
-				 return "max" + std::to_string(info.param.max_size) + "_out" +
-					std::to_string(info.param.out);
+				 return "max" +
+					std::to_string(info.param.max_size) +
+					"_out" + std::to_string(info.param.out);
 			 });
 
 TEST_F(Counters, MaxSizeZeroKeepsNothing)
@@ -425,7 +430,9 @@ TEST(OutOfMemory, NewFails)
 {
 	mem_fail_next(1);
 	errno = 0;
-	EXPECT_EQ(pool_new(ByteBuffers::make, ByteBuffers::destroy, nullptr, 10), nullptr);
+	EXPECT_EQ(
+		pool_new(ByteBuffers::make, ByteBuffers::destroy, nullptr, 10),
+		nullptr);
 	EXPECT_EQ(errno, ENOMEM);
 	mem_fail_next(0);
 }
@@ -436,7 +443,8 @@ TEST_F(Failure, ReleasesNeverAllocate)
 {
 	start(20);
 	ASSERT_EQ(pool_preallocate(pool, 2), 0);
-	std::vector<pool_guard_t> out = get_many(pool, 30); /* 2 hits, 28 misses */
+	std::vector<pool_guard_t> out =
+		get_many(pool, 30); /* 2 hits, 28 misses */
 	expect_counts(pool, 0, 30, 30);
 
 	mem_fail_next(1000);
@@ -466,7 +474,8 @@ struct ReentrantFactory {
 
 	static void destroy(void *obj, void *ctx)
 	{
-		ByteBuffers::destroy(obj, static_cast<ReentrantFactory *>(ctx)->bufs);
+		ByteBuffers::destroy(
+			obj, static_cast<ReentrantFactory *>(ctx)->bufs);
 	}
 };
 
@@ -475,7 +484,8 @@ struct ReentrantFactory {
 TEST_F(Failure, ReentrantFactoryLosesNothing)
 {
 	ReentrantFactory factory{ &bufs };
-	pool = pool_new(ReentrantFactory::make, ReentrantFactory::destroy, &factory, 100);
+	pool = pool_new(ReentrantFactory::make, ReentrantFactory::destroy,
+			&factory, 100);
 	ASSERT_NE(pool, nullptr);
 	factory.pool = pool;
 	std::vector<pool_guard_t> out = get_many(pool, 7);
@@ -644,9 +654,11 @@ TEST(RefcountDeathTest, DestroyCallbackReferencingTheDyingPoolAborts)
 	EXPECT_DEATH(
 		{
 			Reentrant r;
-			r.pool = pool_new(Reentrant::make, Reentrant::destroy, &r, 5);
+			r.pool = pool_new(Reentrant::make, Reentrant::destroy,
+					  &r, 5);
 			if (pool_preallocate(r.pool, 1) == 0)
-				pool_unref(r.pool); /* destroys the idle object... */
+				pool_unref(
+					r.pool); /* destroys the idle object... */
 		},
 		"refcount: increment from 0");
 }
@@ -656,7 +668,8 @@ TEST(RefcountDeathTest, DestroyCallbackReferencingTheDyingPoolAborts)
 TEST(BadInput, NewWithoutFactory)
 {
 	errno = 0;
-	EXPECT_EQ(pool_new(nullptr, ByteBuffers::destroy, nullptr, 10), nullptr);
+	EXPECT_EQ(pool_new(nullptr, ByteBuffers::destroy, nullptr, 10),
+		  nullptr);
 	EXPECT_EQ(errno, EINVAL);
 }
 

@@ -8,8 +8,8 @@
 #include "common/vec.h"
 
 struct pool {
-	refcount_t ref;		 /* pool_build/pool_ref holders + guards out */
-	vec_t idle;		 /* objects ready to hand out; last in, first out */
+	refcount_t ref; /* pool_build/pool_ref holders + guards out */
+	vec_t idle;	/* objects ready to hand out; last in, first out */
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_reset_fn reset;	 /* cleans a returned object; NULL: none */
 	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
@@ -38,7 +38,8 @@ pool_t *pool_build(const pool_config_t *config)
 		.reset = config->reset,
 		.destroy = config->destroy,
 		.ctx = config->ctx,
-		.max_size = config->max_size ? config->max_size : POOL_DEFAULT_MAX_SIZE,
+		.max_size = config->max_size ? config->max_size
+					     : POOL_DEFAULT_MAX_SIZE,
 	};
 	refcount_init(&pool->ref);
 	return pool;

@@ -59,7 +59,7 @@ typedef struct pool_config {
 	pool_reset_fn reset;	 /* cleans a returned object; NULL: no reset */
 	pool_destroy_fn destroy; /* frees objects; NULL: nothing to free */
 	void *ctx;		 /* passed to the three callbacks as is */
-	size_t max_size;	 /* the most idle objects kept; 0: the default */
+	size_t max_size; /* the most idle objects kept; 0: the default */
 } pool_config_t;
 
 typedef struct pool pool_t;
@@ -124,14 +124,15 @@ void *pool_guard_take(pool_guard_t *guard);
 
 /* POOL_GUARD - declare guard @name = pool_get(@pool), released when @name
  * goes out of scope (__attribute__((cleanup))). */
-#define POOL_GUARD(name, pool) \
-	pool_guard_t name __attribute__((cleanup(pool_guard_release))) = pool_get(pool)
+#define POOL_GUARD(name, pool)                                                 \
+	pool_guard_t name __attribute__((cleanup(pool_guard_release))) =       \
+		pool_get(pool)
 
 /* Counters; each is 0 for a NULL pool. */
 size_t pool_available(const pool_t *pool);     /* idle objects */
 size_t pool_allocated(const pool_t *pool);     /* objects out in guards now */
 size_t pool_created_count(const pool_t *pool); /* objects the factory made */
-size_t pool_len(const pool_t *pool);	       /* the spec's name: pool_available */
+size_t pool_len(const pool_t *pool); /* the spec's name: pool_available */
 
 #ifdef __cplusplus
 }

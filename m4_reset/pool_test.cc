@@ -96,8 +96,9 @@ TEST_F(Checkpoint, BufferReset)
 	{
 		POOL_GUARD(buf, pool);
 		ASSERT_NE(buf.obj, nullptr);
-		EXPECT_EQ(bytes(buf.obj).size(), 0u);	     /* reset to empty */
-		EXPECT_EQ(bytes(buf.obj).capacity(), 1024u); /* but capacity kept */
+		EXPECT_EQ(bytes(buf.obj).size(), 0u); /* reset to empty */
+		EXPECT_EQ(bytes(buf.obj).capacity(),
+			  1024u); /* but capacity kept */
 	}
 	EXPECT_EQ(bufs.made, 1); /* the same buffer both times */
 }
@@ -117,7 +118,8 @@ struct Connections {
 
 void *connection_open(void *ctx)
 {
-	auto *conn = static_cast<Connection *>(std::calloc(1, sizeof(Connection)));
+	auto *conn =
+		static_cast<Connection *>(std::calloc(1, sizeof(Connection)));
 
 	if (conn)
 		static_cast<Connections *>(ctx)->made++;
@@ -224,7 +226,8 @@ TEST_F(Checkpoint, RebuildReset)
 	{
 		POOL_GUARD(v, pool);
 		ASSERT_NE(v.obj, nullptr);
-		EXPECT_EQ(bytes(v.obj), initial); /* reset to the initial state */
+		EXPECT_EQ(bytes(v.obj),
+			  initial); /* reset to the initial state */
 	}
 	EXPECT_EQ(bufs.made, 1);
 	EXPECT_EQ(bufs.resets, 2); /* each return */
@@ -384,7 +387,8 @@ using Config = PoolTest;
 
 TEST_F(Config, ZeroMaxSizeMeansTheDefault)
 {
-	static_assert(POOL_DEFAULT_MAX_SIZE == 100, "the spec's builder default");
+	static_assert(POOL_DEFAULT_MAX_SIZE == 100,
+		      "the spec's builder default");
 	build(ByteBuffers::clear, 0);
 
 	pool_guard_t out[POOL_DEFAULT_MAX_SIZE + 1];
@@ -416,8 +420,8 @@ TEST_F(Config, IsCopied)
 	pool_guard_t b = pool_get(pool);
 	pool_guard_release(&a);
 	pool_guard_release(&b);
-	EXPECT_EQ(bufs.made, 2);		/* same factory and ctx */
-	EXPECT_EQ(bufs.resets, 2);		/* same reset */
+	EXPECT_EQ(bufs.made, 2);	     /* same factory and ctx */
+	EXPECT_EQ(bufs.resets, 2);	     /* same reset */
 	EXPECT_EQ(pool_available(pool), 2u); /* same max_size */
 }
 
@@ -430,7 +434,10 @@ TEST_F(Config, TemporaryCompoundLiteral)
 	ASSERT_NE(pool, nullptr);
 	pool_guard_t maps[3];
 	for (pool_guard_t &g : maps)
-		ASSERT_EQ(strmap_put(static_cast<strmap_t *>((g = pool_get(pool)).obj), "k", 1), 0);
+		ASSERT_EQ(strmap_put(static_cast<strmap_t *>(
+					     (g = pool_get(pool)).obj),
+				     "k", 1),
+			  0);
 	for (pool_guard_t &g : maps)
 		pool_guard_release(&g);
 	EXPECT_EQ(pool_available(pool), 3u);
@@ -619,10 +626,15 @@ struct ReentrantReset {
 		}
 		ByteBuffers::clear(obj, self->bufs);
 	}
-	static void *make(void *ctx) { return ByteBuffers::make(static_cast<ReentrantReset *>(ctx)->bufs); }
+	static void *make(void *ctx)
+	{
+		return ByteBuffers::make(
+			static_cast<ReentrantReset *>(ctx)->bufs);
+	}
 	static void destroy(void *obj, void *ctx)
 	{
-		ByteBuffers::destroy(obj, static_cast<ReentrantReset *>(ctx)->bufs);
+		ByteBuffers::destroy(obj,
+				     static_cast<ReentrantReset *>(ctx)->bufs);
 	}
 };
 

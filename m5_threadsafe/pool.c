@@ -10,11 +10,11 @@
 #include "common/vec.h"
 
 struct pool {
-	refcount_atomic_t ref;	 /* pool_build/pool_ref holders + guards out */
-	mutex_t lock;		 /* guards every field below it */
-	vec_t idle;		 /* objects ready to hand out; last in, first out */
-	size_t out;		 /* objects in guards now */
-	size_t created;		 /* objects the factory made, ever */
+	refcount_atomic_t ref; /* pool_build/pool_ref holders + guards out */
+	mutex_t lock;	       /* guards every field below it */
+	vec_t idle;	/* objects ready to hand out; last in, first out */
+	size_t out;	/* objects in guards now */
+	size_t created; /* objects the factory made, ever */
 	/* Set by pool_build, read-only after: */
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_reset_fn reset;	 /* cleans a returned object; NULL: none */
@@ -54,7 +54,8 @@ pool_t *pool_build(const pool_config_t *config)
 		.reset = config->reset,
 		.destroy = config->destroy,
 		.ctx = config->ctx,
-		.max_size = config->max_size ? config->max_size : POOL_DEFAULT_MAX_SIZE,
+		.max_size = config->max_size ? config->max_size
+					     : POOL_DEFAULT_MAX_SIZE,
 	};
 	int err = mutex_init(&pool->lock);
 
@@ -76,7 +77,8 @@ pool_t *pool_ref(pool_t *pool)
 
 static void destroy(pool_t *pool, void *obj)
 {
-	assert(!mutex_held(&pool->lock) && "destroy runs without the pool's lock");
+	assert(!mutex_held(&pool->lock) &&
+	       "destroy runs without the pool's lock");
 	if (pool->destroy)
 		pool->destroy(obj, pool->ctx);
 }
@@ -86,8 +88,8 @@ void pool_unref(pool_t *pool)
 	if (!pool || !refcount_atomic_dec_and_test(&pool->ref))
 		return;
 	/* The last reference: no other thread can reach the pool any more. */
-	assert(!mutex_held(&pool->lock) &&
-	       "the last reference is dropped with the lock held: unlock first");
+	assert(!mutex_held(&pool->lock) && "the last reference is dropped with "
+					   "the lock held: unlock first");
 	void *obj;
 
 	while ((obj = vec_pop(&pool->idle)))
@@ -116,7 +118,8 @@ static int reserve_places_locked(pool_t *pool, size_t extra)
  * Context: the lock is not held. */
 static void *create(pool_t *pool)
 {
-	assert(!mutex_held(&pool->lock) && "the factory runs without the pool's lock");
+	assert(!mutex_held(&pool->lock) &&
+	       "the factory runs without the pool's lock");
 	int saved = errno;
 
 	errno = 0;
@@ -251,7 +254,8 @@ static struct counts counts(const pool_t *pool)
 
 	if (pool) {
 		lock(pool);
-		c = (struct counts){ vec_len(&pool->idle), pool->out, pool->created };
+		c = (struct counts){ vec_len(&pool->idle), pool->out,
+				     pool->created };
 		unlock(pool);
 	}
 	return c;

@@ -78,7 +78,10 @@ struct Callbacks {
 	std::function<void(void *)> on_reset;
 	std::function<void(void *)> on_destroy;
 
-	static Callbacks &of(void *ctx) { return *static_cast<Callbacks *>(ctx); }
+	static Callbacks &of(void *ctx)
+	{
+		return *static_cast<Callbacks *>(ctx);
+	}
 
 	static void *make(void *ctx)
 	{
@@ -135,7 +138,8 @@ class PoolTest : public ::testing::Test {
 	}
 
 	Callbacks cb;
-	ByteBuffers &bufs = cb.bufs; /* vec![0u8; 1024] unless a test says otherwise */
+	ByteBuffers &bufs =
+		cb.bufs; /* vec![0u8; 1024] unless a test says otherwise */
 	pool_t *pool = nullptr;
 };
 
@@ -174,7 +178,8 @@ TEST_F(Checkpoint, ConcurrentGetAndReturn)
 		POOL_GUARD(obj, p);
 		EXPECT_NE(obj.obj, nullptr);
 		if (obj.obj) {
-			EXPECT_TRUE(bytes(obj.obj).empty()) << "handed out unreset";
+			EXPECT_TRUE(bytes(obj.obj).empty())
+				<< "handed out unreset";
 			bytes(obj.obj).push_back(42);
 		}
 		counter++;
@@ -241,7 +246,8 @@ TEST_F(Checkpoint, SendSync)
 			pool_guard_t g = channel.receive();
 			if (g.obj) {
 				EXPECT_EQ(bytes(g.obj).size(), 1u);
-				bytes(g.obj).push_back(0); /* written here too */
+				bytes(g.obj).push_back(
+					0); /* written here too */
 			}
 			pool_guard_release(&g);
 		}
@@ -266,7 +272,8 @@ TEST_F(Checkpoint, HighContention)
 			EXPECT_NE(obj.obj, nullptr);
 			if (n == 0)
 				all.arrive_and_wait(); /* all 20 out at once */
-			std::this_thread::yield(); /* the spec's 100 µs of work */
+			std::this_thread::
+				yield(); /* the spec's 100 µs of work */
 		}
 	}).join();
 
@@ -365,8 +372,8 @@ TEST_F(Locking, CallbacksMayUseThePool)
 
 	ASSERT_EQ(pool_preallocate(pool, 1), 0); /* factory */
 	EXPECT_EQ(calls, 1);
-	pool_guard_t a = pool_get(pool);	 /* hit: no callback */
-	pool_guard_t b = pool_get(pool);	 /* miss: factory */
+	pool_guard_t a = pool_get(pool); /* hit: no callback */
+	pool_guard_t b = pool_get(pool); /* miss: factory */
 	EXPECT_EQ(calls, 2);
 	pool_guard_release(&a); /* reset, kept */
 	int before = calls;
@@ -404,11 +411,7 @@ TEST_F(Locking, ThrowingFactoryLeavesThePoolUsable)
 		if (fail)
 			throw std::runtime_error("no connection");
 	};
-	EXPECT_THROW(
-		{
-			POOL_GUARD(g, pool);
-		},
-		std::runtime_error);
+	EXPECT_THROW({ POOL_GUARD(g, pool); }, std::runtime_error);
 	EXPECT_EQ(pool_created_count(pool), 0u);
 	EXPECT_EQ(pool_allocated(pool), 0u);
 
@@ -480,7 +483,8 @@ TEST(Stress, ManyThreadsOwnershipAndCounts)
 		.reset = Owners::reset,
 		.destroy = Owners::destroy,
 		.ctx = &owners,
-		.max_size = 4, /* fewer than the threads: some objects are destroyed */
+		.max_size =
+			4, /* fewer than the threads: some objects are destroyed */
 	};
 	pool_t *pool = pool_build(&config);
 	ASSERT_NE(pool, nullptr);
@@ -505,7 +509,9 @@ TEST(Stress, ManyThreadsOwnershipAndCounts)
 					continue;
 				hand_over(owners, held[k].obj, me, 0);
 				if (rng() % 16 == 0)
-					Owners::destroy(pool_guard_take(&held[k]), &owners);
+					Owners::destroy(
+						pool_guard_take(&held[k]),
+						&owners);
 				else
 					pool_guard_release(&held[k]);
 			}
@@ -515,7 +521,8 @@ TEST(Stress, ManyThreadsOwnershipAndCounts)
 	EXPECT_EQ(owners.errors, 0);
 	EXPECT_EQ(pool_allocated(pool), 0u);
 	EXPECT_EQ(pool_created_count(pool), static_cast<size_t>(owners.made));
-	EXPECT_EQ(owners.made, static_cast<long>(pool_available(pool)) + owners.destroyed);
+	EXPECT_EQ(owners.made,
+		  static_cast<long>(pool_available(pool)) + owners.destroyed);
 	EXPECT_LE(pool_available(pool), 4u);
 	pool_unref(pool);
 	EXPECT_EQ(owners.made, owners.destroyed);
@@ -701,7 +708,9 @@ TEST_F(PoolTest, ReleaseNeverAllocates)
 
 	/* Released all at once, from 20 threads. */
 	mem_fail_next(1000);
-	Workers(pool, 20, [&](pool_t *, int i) { pool_guard_release(&out[i]); }).join();
+	Workers(pool, 20, [&](pool_t *, int i) {
+		pool_guard_release(&out[i]);
+	}).join();
 	EXPECT_EQ(mem_fail_pending(), 1000u);
 	EXPECT_EQ(pool_available(pool), 20u);
 	EXPECT_EQ(bufs.resets, 20);

@@ -11,10 +11,10 @@
 #include "common/vec.h"
 
 struct pool {
-	refcount_atomic_t ref;	 /* pool_build/pool_ref holders + guards out */
-	mutex_t lock;		 /* guards every field below it */
-	vec_t idle;		 /* objects ready to hand out; last in, first out */
-	pool_stats_t stats;	 /* counters; available is vec_len(&idle) */
+	refcount_atomic_t ref; /* pool_build/pool_ref holders + guards out */
+	mutex_t lock;	       /* guards every field below it */
+	vec_t idle;	    /* objects ready to hand out; last in, first out */
+	pool_stats_t stats; /* counters; available is vec_len(&idle) */
 	/* Set by pool_build, read-only after: */
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_reset_fn reset;	 /* cleans a returned object; NULL: none */
@@ -76,7 +76,8 @@ pool_t *pool_ref(pool_t *pool)
 
 static void destroy(pool_t *pool, void *obj)
 {
-	assert(!mutex_held(&pool->lock) && "destroy runs without the pool's lock");
+	assert(!mutex_held(&pool->lock) &&
+	       "destroy runs without the pool's lock");
 	if (pool->destroy)
 		pool->destroy(obj, pool->ctx);
 }
@@ -86,8 +87,8 @@ void pool_unref(pool_t *pool)
 	if (!pool || !refcount_atomic_dec_and_test(&pool->ref))
 		return;
 	/* The last reference: no other thread can reach the pool any more. */
-	assert(!mutex_held(&pool->lock) &&
-	       "the last reference is dropped with the lock held: unlock first");
+	assert(!mutex_held(&pool->lock) && "the last reference is dropped with "
+					   "the lock held: unlock first");
 	void *obj;
 
 	while ((obj = vec_pop(&pool->idle)))
@@ -116,7 +117,8 @@ static int reserve_places_locked(pool_t *pool, size_t extra)
  * Context: the lock is not held. */
 static void *create(pool_t *pool)
 {
-	assert(!mutex_held(&pool->lock) && "the factory runs without the pool's lock");
+	assert(!mutex_held(&pool->lock) &&
+	       "the factory runs without the pool's lock");
 	int saved = errno;
 
 	errno = 0;
@@ -152,7 +154,8 @@ int pool_preallocate(pool_t *pool, size_t count)
 		lock(pool);
 		err = reserve_places_locked(pool, 1);
 		/* Other threads may have filled the idle list meanwhile. */
-		bool keep = err == 0 && vec_len(&pool->idle) < pool->stats.max_size;
+		bool keep =
+			err == 0 && vec_len(&pool->idle) < pool->stats.max_size;
 
 		if (err == 0)
 			pool->stats.created_count++;
@@ -339,9 +342,9 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size)
 			   "- Current allocated: %zu\n"
 			   "- Available: %zu\n",
 			   s.gets, s.hits, hit, s.misses,
-			   100.0 * pool_stats_miss_rate(&s), hit, s.created_count,
-			   s.destroyed_count, s.failures, s.peak_allocated,
-			   s.allocated, s.available);
+			   100.0 * pool_stats_miss_rate(&s), hit,
+			   s.created_count, s.destroyed_count, s.failures,
+			   s.peak_allocated, s.allocated, s.available);
 
 	if (len < 0)
 		return errno ? -errno : -EOVERFLOW;
@@ -349,12 +352,13 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size)
 		/* Append after what fit; once @buf is full, only measure. */
 		size_t done = (size_t)len < size ? (size_t)len : size;
 		bool one = s.destroyed_count == 1;
-		int more = snprintf(buf ? buf + done : NULL, size - done,
-				    "- Recommendation: raise max_size from %zu to %zu "
-				    "(the peak); %zu %s destroyed because the pool "
-				    "was full\n",
-				    s.max_size, s.peak_allocated, s.destroyed_count,
-				    one ? "object was" : "objects were");
+		int more = snprintf(
+			buf ? buf + done : NULL, size - done,
+			"- Recommendation: raise max_size from %zu to %zu "
+			"(the peak); %zu %s destroyed because the pool "
+			"was full\n",
+			s.max_size, s.peak_allocated, s.destroyed_count,
+			one ? "object was" : "objects were");
 
 		if (more < 0)
 			return errno ? -errno : -EOVERFLOW;

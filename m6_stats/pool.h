@@ -56,7 +56,7 @@ typedef struct pool_config {
 	pool_reset_fn reset;	 /* cleans a returned object; NULL: no reset */
 	pool_destroy_fn destroy; /* frees objects; NULL: nothing to free */
 	void *ctx;		 /* passed to the three callbacks as is */
-	size_t max_size;	 /* the most idle objects kept; 0: the default */
+	size_t max_size; /* the most idle objects kept; 0: the default */
 } pool_config_t;
 
 typedef struct pool pool_t;
@@ -135,8 +135,9 @@ void *pool_guard_take(pool_guard_t *guard);
 
 /* POOL_GUARD - declare guard @name = pool_get(@pool), released when @name
  * goes out of scope (__attribute__((cleanup))). */
-#define POOL_GUARD(name, pool) \
-	pool_guard_t name __attribute__((cleanup(pool_guard_release))) = pool_get(pool)
+#define POOL_GUARD(name, pool)                                                 \
+	pool_guard_t name __attribute__((cleanup(pool_guard_release))) =       \
+		pool_get(pool)
 
 /* Counters; each is 0 for a NULL pool. Each call takes the lock and reads
  * one counter: with other threads at work, two calls are two moments.
@@ -144,7 +145,7 @@ void *pool_guard_take(pool_guard_t *guard);
 size_t pool_available(const pool_t *pool);     /* idle objects */
 size_t pool_allocated(const pool_t *pool);     /* objects out in guards now */
 size_t pool_created_count(const pool_t *pool); /* objects the factory made */
-size_t pool_len(const pool_t *pool);	       /* the spec's name: pool_available */
+size_t pool_len(const pool_t *pool); /* the spec's name: pool_available */
 
 /* The pool's statistics at one moment. At every moment
  *	gets = hits + misses
@@ -235,40 +236,41 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size);
  * @type objects. The functions are static inline, the same code as the
  * untyped ones; the trailing struct declaration only takes the semicolon.
  */
-#define POOL_TYPED(name, type)                                            \
-	typedef struct name##_guard {                                     \
-		pool_t *pool; /* where the object goes back */            \
-		type *obj;    /* the object, NULL when the guard is empty */ \
-	} name##_guard_t;                                                 \
-	static inline name##_guard_t name##_get(pool_t *pool)             \
-	{                                                                 \
-		pool_guard_t raw = pool_get(pool);                        \
-		name##_guard_t g = { raw.pool, (type *)raw.obj };         \
-		return g;                                                 \
-	}                                                                 \
-	static inline void name##_guard_release(name##_guard_t *g)        \
-	{                                                                 \
-		if (!g)                                                   \
-			return;                                           \
-		pool_guard_t raw = { g->pool, g->obj };                   \
-		g->pool = NULL;                                           \
-		g->obj = NULL;                                            \
-		pool_guard_release(&raw);                                 \
-	}                                                                 \
-	static inline type *name##_guard_take(name##_guard_t *g)          \
-	{                                                                 \
-		if (!g)                                                   \
-			return NULL;                                      \
-		pool_guard_t raw = { g->pool, g->obj };                   \
-		g->pool = NULL;                                           \
-		g->obj = NULL;                                            \
-		return (type *)pool_guard_take(&raw);                     \
-	}                                                                 \
+#define POOL_TYPED(name, type)                                                 \
+	typedef struct name##_guard {                                          \
+		pool_t *pool; /* where the object goes back */                 \
+		type *obj;    /* the object, NULL when the guard is empty */   \
+	} name##_guard_t;                                                      \
+	static inline name##_guard_t name##_get(pool_t *pool)                  \
+	{                                                                      \
+		pool_guard_t raw = pool_get(pool);                             \
+		name##_guard_t g = { raw.pool, (type *)raw.obj };              \
+		return g;                                                      \
+	}                                                                      \
+	static inline void name##_guard_release(name##_guard_t *g)             \
+	{                                                                      \
+		if (!g)                                                        \
+			return;                                                \
+		pool_guard_t raw = { g->pool, g->obj };                        \
+		g->pool = NULL;                                                \
+		g->obj = NULL;                                                 \
+		pool_guard_release(&raw);                                      \
+	}                                                                      \
+	static inline type *name##_guard_take(name##_guard_t *g)               \
+	{                                                                      \
+		if (!g)                                                        \
+			return NULL;                                           \
+		pool_guard_t raw = { g->pool, g->obj };                        \
+		g->pool = NULL;                                                \
+		g->obj = NULL;                                                 \
+		return (type *)pool_guard_take(&raw);                          \
+	}                                                                      \
 	struct name##_guard
 
 /* POOL_TYPED_GUARD - declare typed guard @var = name##_get(@pool),
  * released when @var goes out of scope (__attribute__((cleanup))). */
-#define POOL_TYPED_GUARD(name, var, pool) \
-	name##_guard_t var __attribute__((cleanup(name##_guard_release))) = name##_get(pool)
+#define POOL_TYPED_GUARD(name, var, pool)                                      \
+	name##_guard_t var __attribute__((cleanup(name##_guard_release))) =    \
+		name##_get(pool)
 
 #endif

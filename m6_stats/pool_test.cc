@@ -176,16 +176,19 @@ TEST_F(Peak, StaysWhenObjectsAreDestroyed)
 	std::vector<pool_guard_t> many = get_n(pool, 6);
 	release_all(many); /* two kept, four destroyed */
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 6 = 0 hits + 6 misses (0 failed); "
-					     "created 6, destroyed 4; out 0, peak 6; idle 2 of 2");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 6 = 0 hits + 6 misses (0 failed); "
+		  "created 6, destroyed 4; out 0, peak 6; idle 2 of 2");
 
 	std::vector<pool_guard_t> few = get_n(pool, 3); /* two hits, a miss */
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 9 = 2 hits + 7 misses (0 failed); "
-					     "created 7, destroyed 4; out 3, peak 6; idle 0 of 2");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 9 = 2 hits + 7 misses (0 failed); "
+		  "created 7, destroyed 4; out 3, peak 6; idle 0 of 2");
 	release_all(few);
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 9 = 2 hits + 7 misses (0 failed); "
-					     "created 7, destroyed 5; out 0, peak 6; idle 2 of 2");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 9 = 2 hits + 7 misses (0 failed); "
+		  "created 7, destroyed 5; out 0, peak 6; idle 2 of 2");
 }
 
 TEST_F(Peak, CountsObjectsOutNotObjectsMade)
@@ -220,9 +223,10 @@ using Counting = m6_test::StatsTest;
 TEST_F(Counting, StartsAtZero)
 {
 	build(0); /* the default max_size */
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 0 = 0 hits + 0 misses (0 failed); "
-					     "created 0, destroyed 0; out 0, peak 0; idle 0 of " +
-					     std::to_string(POOL_DEFAULT_MAX_SIZE));
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 0 = 0 hits + 0 misses (0 failed); "
+		  "created 0, destroyed 0; out 0, peak 0; idle 0 of " +
+			  std::to_string(POOL_DEFAULT_MAX_SIZE));
 }
 
 TEST_F(Counting, MaxSizeIsTheConfiguredOne)
@@ -236,8 +240,9 @@ TEST_F(Counting, PreallocateCountsCreatedNotGets)
 	build(10);
 	ASSERT_EQ(pool_preallocate(pool, 4), 0);
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 0 = 0 hits + 0 misses (0 failed); "
-					     "created 4, destroyed 0; out 0, peak 0; idle 4 of 10");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 0 = 0 hits + 0 misses (0 failed); "
+		  "created 4, destroyed 0; out 0, peak 0; idle 4 of 10");
 }
 
 /* The spec's test_miss_rate loop taken literally: each object goes back at
@@ -275,8 +280,9 @@ TEST_F(Counting, ReturnsToAFullPoolAreDestroyed)
 	EXPECT_EQ(pool_stats(pool).destroyed_count, 0u);
 	release_all(objs);
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 5 = 0 hits + 5 misses (0 failed); "
-					     "created 5, destroyed 3; out 0, peak 5; idle 2 of 2");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 5 = 0 hits + 5 misses (0 failed); "
+		  "created 5, destroyed 3; out 0, peak 5; idle 2 of 2");
 	EXPECT_EQ(bufs.destroyed, 3);
 }
 
@@ -308,8 +314,9 @@ TEST_F(Counting, TakeLeavesTheAccounts)
 	ASSERT_NE(mine, nullptr);
 
 	/* created 2 = idle 1 + out 0 + destroyed 0 + taken 1 */
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 1 = 1 hits + 0 misses (0 failed); "
-					     "created 2, destroyed 0; out 0, peak 1; idle 1 of 5");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 1 = 1 hits + 0 misses (0 failed); "
+		  "created 2, destroyed 0; out 0, peak 1; idle 1 of 5");
 	ByteBuffers::destroy(mine, &bufs);
 }
 
@@ -326,13 +333,15 @@ TEST_F(Failure, FactoryFailureIsAMissAndAFailure)
 	EXPECT_EQ(g.obj, nullptr);
 	EXPECT_EQ(errno, ENOMEM);
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 1 = 0 hits + 1 misses (1 failed); "
-					     "created 0, destroyed 0; out 0, peak 0; idle 0 of 5");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 1 = 0 hits + 1 misses (1 failed); "
+		  "created 0, destroyed 0; out 0, peak 0; idle 0 of 5");
 
 	bufs.fail_after = -1; /* the factory works again */
 	get_and_release(pool);
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 2 = 0 hits + 2 misses (1 failed); "
-					     "created 1, destroyed 0; out 0, peak 1; idle 1 of 5");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 2 = 0 hits + 2 misses (1 failed); "
+		  "created 1, destroyed 0; out 0, peak 1; idle 1 of 5");
 }
 
 TEST_F(Failure, FactoryErrnoIsReportedAndCounted)
@@ -360,8 +369,9 @@ TEST_F(Failure, OutOfMemoryOnAMiss)
 	EXPECT_EQ(bufs.made, 1);
 	EXPECT_EQ(bufs.alive(), 0); /* destroyed at once, and not counted */
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 1 = 0 hits + 1 misses (1 failed); "
-					     "created 0, destroyed 0; out 0, peak 0; idle 0 of 5");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 1 = 0 hits + 1 misses (1 failed); "
+		  "created 0, destroyed 0; out 0, peak 0; idle 0 of 5");
 }
 
 TEST_F(Failure, AHitNeedsNoMemory)
@@ -385,8 +395,9 @@ TEST_F(Failure, PreallocateFailuresAreNotGets)
 	bufs.fail_after = bufs.made + 2; /* then the factory gives up */
 	EXPECT_EQ(pool_preallocate(pool, 4), -ENOMEM);
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 0 = 0 hits + 0 misses (0 failed); "
-					     "created 2, destroyed 0; out 0, peak 0; idle 2 of 5");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 0 = 0 hits + 0 misses (0 failed); "
+		  "created 2, destroyed 0; out 0, peak 0; idle 2 of 5");
 }
 
 TEST_F(Failure, PreallocatePastMaxSizeMakesNothing)
@@ -501,8 +512,9 @@ TEST_F(Lifetime, LastReferenceDroppedOnAnotherThread)
 
 TEST(BadInput, NullPool)
 {
-	EXPECT_EQ(summary(pool_stats(nullptr)), "gets 0 = 0 hits + 0 misses (0 failed); "
-						"created 0, destroyed 0; out 0, peak 0; idle 0 of 0");
+	EXPECT_EQ(summary(pool_stats(nullptr)),
+		  "gets 0 = 0 hits + 0 misses (0 failed); "
+		  "created 0, destroyed 0; out 0, peak 0; idle 0 of 0");
 	EXPECT_EQ(pool_available(nullptr), 0u);
 	EXPECT_EQ(pool_allocated(nullptr), 0u);
 	EXPECT_EQ(pool_created_count(nullptr), 0u);

@@ -88,10 +88,11 @@ inline std::string summary(const pool_stats_t &s)
 {
 	auto n = [](size_t v) { return std::to_string(v); };
 
-	return "gets " + n(s.gets) + " = " + n(s.hits) + " hits + " + n(s.misses) +
-	       " misses (" + n(s.failures) + " failed); created " + n(s.created_count) +
-	       ", destroyed " + n(s.destroyed_count) + "; out " + n(s.allocated) +
-	       ", peak " + n(s.peak_allocated) + "; idle " + n(s.available) + " of " +
+	return "gets " + n(s.gets) + " = " + n(s.hits) + " hits + " +
+	       n(s.misses) + " misses (" + n(s.failures) +
+	       " failed); created " + n(s.created_count) + ", destroyed " +
+	       n(s.destroyed_count) + "; out " + n(s.allocated) + ", peak " +
+	       n(s.peak_allocated) + "; idle " + n(s.available) + " of " +
 	       n(s.max_size);
 }
 

@@ -12,7 +12,7 @@
 #include "common/vec.h"
 
 struct pool {
-	vec_t idle;		 /* objects ready to hand out; last in, first out */
+	vec_t idle; /* objects ready to hand out; last in, first out */
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
 	void *ctx;		 /* passed to factory and destroy */
@@ -21,9 +21,10 @@ struct pool {
 
 pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx)
 {
-	UNIMPLEMENTED("a pool with no idle object, that makes objects with "
-		      "factory and frees them with destroy. Without a factory, or "
-		      "without memory: NULL, errno EINVAL or ENOMEM");
+	UNIMPLEMENTED(
+		"a pool with no idle object, that makes objects with "
+		"factory and frees them with destroy. Without a factory, or "
+		"without memory: NULL, errno EINVAL or ENOMEM");
 	(void)factory;
 	(void)destroy;
 	(void)ctx;
@@ -44,8 +45,9 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 void *pool_get(pool_t *pool)
 {
-	UNIMPLEMENTED("an idle object, the caller's until pool_return. None idle, "
-		      "or a NULL pool: NULL, errno EAGAIN or EINVAL");
+	UNIMPLEMENTED(
+		"an idle object, the caller's until pool_return. None idle, "
+		"or a NULL pool: NULL, errno EAGAIN or EINVAL");
 	(void)pool;
 	errno = ENOSYS;
 	return NULL;
@@ -53,9 +55,10 @@ void *pool_get(pool_t *pool)
 
 int pool_return(pool_t *pool, void *obj)
 {
-	UNIMPLEMENTED("the object is idle again, ready for the next pool_get. 0, "
-		      "or -EINVAL; -ENOMEM only when no object is out (the object "
-		      "is from elsewhere and stays the caller's)");
+	UNIMPLEMENTED(
+		"the object is idle again, ready for the next pool_get. 0, "
+		"or -EINVAL; -ENOMEM only when no object is out (the object "
+		"is from elsewhere and stays the caller's)");
 	(void)pool;
 	(void)obj;
 	return -ENOSYS;
@@ -73,6 +76,7 @@ bool pool_is_empty(const pool_t *pool)
 
 void pool_free(pool_t *pool)
 {
-	UNIMPLEMENTED("the pool and every idle object freed; a NULL pool is fine");
+	UNIMPLEMENTED(
+		"the pool and every idle object freed; a NULL pool is fine");
 	(void)pool;
 }

@@ -16,7 +16,7 @@
 #include "common/vec.h"
 
 struct pool {
-	vec_t idle;		 /* objects ready to hand out; last in, first out */
+	vec_t idle; /* objects ready to hand out; last in, first out */
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
 	void *ctx;		 /* passed to factory and destroy */
@@ -86,9 +86,10 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 pool_guard_t pool_get(pool_t *pool)
 {
-	UNIMPLEMENTED("a guard holding an idle object and the pool it goes back "
-		      "to. None idle, or a NULL pool: an empty guard, errno "
-		      "EAGAIN or EINVAL");
+	UNIMPLEMENTED(
+		"a guard holding an idle object and the pool it goes back "
+		"to. None idle, or a NULL pool: an empty guard, errno "
+		"EAGAIN or EINVAL");
 	(void)pool;
 	errno = ENOSYS;
 	return empty_guard;
@@ -104,8 +105,9 @@ void pool_guard_release(pool_guard_t *guard)
 
 void *pool_guard_take(pool_guard_t *guard)
 {
-	UNIMPLEMENTED("the caller owns the guard's object from now on; the guard "
-		      "is empty, so its release at scope exit does nothing");
+	UNIMPLEMENTED(
+		"the caller owns the guard's object from now on; the guard "
+		"is empty, so its release at scope exit does nothing");
 	(void)guard;
 	return NULL;
 }

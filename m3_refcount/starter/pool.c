@@ -16,8 +16,8 @@
 #include "common/vec.h"
 
 struct pool {
-	refcount_t ref;		 /* pool_new/pool_ref holders + guards out */
-	vec_t idle;		 /* objects ready to hand out; last in, first out */
+	refcount_t ref; /* pool_new/pool_ref holders + guards out */
+	vec_t idle;	/* objects ready to hand out; last in, first out */
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
 	void *ctx;		 /* passed to factory and destroy */
@@ -32,9 +32,10 @@ static const pool_guard_t empty_guard = { NULL, NULL };
 pool_t *pool_new(pool_factory_fn factory, pool_destroy_fn destroy, void *ctx,
 		 size_t max_size)
 {
-	UNIMPLEMENTED("a pool that keeps at most max_size idle objects, with one "
-		      "reference: the caller's (Rc::new). NULL with errno EINVAL "
-		      "or ENOMEM");
+	UNIMPLEMENTED(
+		"a pool that keeps at most max_size idle objects, with one "
+		"reference: the caller's (Rc::new). NULL with errno EINVAL "
+		"or ENOMEM");
 	(void)factory;
 	(void)destroy;
 	(void)ctx;
@@ -132,9 +133,10 @@ pool_guard_t pool_get(pool_t *pool)
 
 void pool_guard_release(pool_guard_t *guard)
 {
-	UNIMPLEMENTED("the object is idle again, or destroyed when max_size are "
-		      "idle; the guard is empty and its pool reference dropped. "
-		      "Never fails");
+	UNIMPLEMENTED(
+		"the object is idle again, or destroyed when max_size are "
+		"idle; the guard is empty and its pool reference dropped. "
+		"Never fails");
 	(void)guard;
 }
 

@@ -15,8 +15,8 @@
 #include "common/vec.h"
 
 struct pool {
-	refcount_t ref;		 /* pool_build/pool_ref holders + guards out */
-	vec_t idle;		 /* objects ready to hand out; last in, first out */
+	refcount_t ref; /* pool_build/pool_ref holders + guards out */
+	vec_t idle;	/* objects ready to hand out; last in, first out */
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_reset_fn reset;	 /* cleans a returned object; NULL: none */
 	pool_destroy_fn destroy; /* frees an object; NULL: nothing to free */
@@ -30,9 +30,10 @@ static const pool_guard_t empty_guard = { NULL, NULL };
 
 pool_t *pool_build(const pool_config_t *config)
 {
-	UNIMPLEMENTED("a pool from a copy of *config, a zero field meaning its "
-		      "default. NULL with errno EINVAL (no config, no factory) or "
-		      "ENOMEM");
+	UNIMPLEMENTED(
+		"a pool from a copy of *config, a zero field meaning its "
+		"default. NULL with errno EINVAL (no config, no factory) or "
+		"ENOMEM");
 	(void)config;
 	errno = ENOSYS;
 	return NULL;
@@ -138,8 +139,9 @@ pool_guard_t pool_get(pool_t *pool)
 
 void pool_guard_release(pool_guard_t *guard)
 {
-	UNIMPLEMENTED("milestone 3's release, where an object going back to the "
-		      "idle list is reset first");
+	UNIMPLEMENTED(
+		"milestone 3's release, where an object going back to the "
+		"idle list is reset first");
 	(void)guard;
 }
 

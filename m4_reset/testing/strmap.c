@@ -34,7 +34,8 @@ static size_t hash(const char *key)
 
 /* The slot holding @key, or the free slot where it would go. The table is
  * never full, so the probe ends. */
-static struct slot *find(const struct slot *slots, size_t nslots, const char *key)
+static struct slot *find(const struct slot *slots, size_t nslots,
+			 const char *key)
 {
 	size_t mask = nslots - 1;
 

@@ -27,11 +27,11 @@
 #include "common/vec.h"
 
 struct pool {
-	refcount_atomic_t ref;	 /* pool_build/pool_ref holders + guards out */
-	mutex_t lock;		 /* guards every field below it */
-	vec_t idle;		 /* objects ready to hand out; last in, first out */
-	size_t out;		 /* objects in guards now */
-	size_t created;		 /* objects the factory made, ever */
+	refcount_atomic_t ref; /* pool_build/pool_ref holders + guards out */
+	mutex_t lock;	       /* guards every field below it */
+	vec_t idle;	/* objects ready to hand out; last in, first out */
+	size_t out;	/* objects in guards now */
+	size_t created; /* objects the factory made, ever */
 	/* Set by pool_build, read-only after: */
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_reset_fn reset;	 /* cleans a returned object; NULL: none */
@@ -72,7 +72,8 @@ pool_t *pool_ref(pool_t *pool)
 
 static void destroy(pool_t *pool, void *obj)
 {
-	assert(!mutex_held(&pool->lock) && "destroy runs without the pool's lock");
+	assert(!mutex_held(&pool->lock) &&
+	       "destroy runs without the pool's lock");
 	if (pool->destroy)
 		pool->destroy(obj, pool->ctx);
 }
@@ -82,8 +83,8 @@ void pool_unref(pool_t *pool)
 	if (!pool || !refcount_atomic_dec_and_test(&pool->ref))
 		return;
 	/* The last reference: no other thread can reach the pool any more. */
-	assert(!mutex_held(&pool->lock) &&
-	       "the last reference is dropped with the lock held: unlock first");
+	assert(!mutex_held(&pool->lock) && "the last reference is dropped with "
+					   "the lock held: unlock first");
 	void *obj;
 
 	while ((obj = vec_pop(&pool->idle)))
@@ -112,7 +113,8 @@ static int reserve_places_locked(pool_t *pool, size_t extra)
  * Context: the lock is not held. */
 static void *create(pool_t *pool)
 {
-	assert(!mutex_held(&pool->lock) && "the factory runs without the pool's lock");
+	assert(!mutex_held(&pool->lock) &&
+	       "the factory runs without the pool's lock");
 	int saved = errno;
 
 	errno = 0;
@@ -165,8 +167,9 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 pool_guard_t pool_get(pool_t *pool)
 {
-	UNIMPLEMENTED("milestone 4's pool_get, safe from any number of threads; "
-		      "the factory never runs with the lock held");
+	UNIMPLEMENTED(
+		"milestone 4's pool_get, safe from any number of threads; "
+		"the factory never runs with the lock held");
 	(void)pool;
 	errno = ENOSYS;
 	return empty_guard;
@@ -174,9 +177,10 @@ pool_guard_t pool_get(pool_t *pool)
 
 void pool_guard_release(pool_guard_t *guard)
 {
-	UNIMPLEMENTED("milestone 4's release, safe from any thread; reset and "
-		      "destroy never run with the lock held, and the release may "
-		      "free the pool");
+	UNIMPLEMENTED(
+		"milestone 4's release, safe from any thread; reset and "
+		"destroy never run with the lock held, and the release may "
+		"free the pool");
 	(void)guard;
 }
 
@@ -207,7 +211,8 @@ static struct counts counts(const pool_t *pool)
 
 	if (pool) {
 		lock(pool);
-		c = (struct counts){ vec_len(&pool->idle), pool->out, pool->created };
+		c = (struct counts){ vec_len(&pool->idle), pool->out,
+				     pool->created };
 		unlock(pool);
 	}
 	return c;

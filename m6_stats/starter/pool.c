@@ -28,10 +28,10 @@
 #include "common/vec.h"
 
 struct pool {
-	refcount_atomic_t ref;	 /* pool_build/pool_ref holders + guards out */
-	mutex_t lock;		 /* guards every field below it */
-	vec_t idle;		 /* objects ready to hand out; last in, first out */
-	pool_stats_t stats;	 /* counters; available is vec_len(&idle) */
+	refcount_atomic_t ref; /* pool_build/pool_ref holders + guards out */
+	mutex_t lock;	       /* guards every field below it */
+	vec_t idle;	    /* objects ready to hand out; last in, first out */
+	pool_stats_t stats; /* counters; available is vec_len(&idle) */
 	/* Set by pool_build, read-only after: */
 	pool_factory_fn factory; /* makes an object, NULL on failure */
 	pool_reset_fn reset;	 /* cleans a returned object; NULL: none */
@@ -92,7 +92,8 @@ pool_t *pool_ref(pool_t *pool)
 
 static void destroy(pool_t *pool, void *obj)
 {
-	assert(!mutex_held(&pool->lock) && "destroy runs without the pool's lock");
+	assert(!mutex_held(&pool->lock) &&
+	       "destroy runs without the pool's lock");
 	if (pool->destroy)
 		pool->destroy(obj, pool->ctx);
 }
@@ -102,8 +103,8 @@ void pool_unref(pool_t *pool)
 	if (!pool || !refcount_atomic_dec_and_test(&pool->ref))
 		return;
 	/* The last reference: no other thread can reach the pool any more. */
-	assert(!mutex_held(&pool->lock) &&
-	       "the last reference is dropped with the lock held: unlock first");
+	assert(!mutex_held(&pool->lock) && "the last reference is dropped with "
+					   "the lock held: unlock first");
 	void *obj;
 
 	while ((obj = vec_pop(&pool->idle)))
@@ -132,7 +133,8 @@ static int reserve_places_locked(pool_t *pool, size_t extra)
  * Context: the lock is not held. */
 static void *create(pool_t *pool)
 {
-	assert(!mutex_held(&pool->lock) && "the factory runs without the pool's lock");
+	assert(!mutex_held(&pool->lock) &&
+	       "the factory runs without the pool's lock");
 	int saved = errno;
 
 	errno = 0;
@@ -168,7 +170,8 @@ int pool_preallocate(pool_t *pool, size_t count)
 		lock(pool);
 		err = reserve_places_locked(pool, 1);
 		/* Other threads may have filled the idle list meanwhile. */
-		bool keep = err == 0 && vec_len(&pool->idle) < pool->stats.max_size;
+		bool keep =
+			err == 0 && vec_len(&pool->idle) < pool->stats.max_size;
 
 		if (err == 0)
 			pool->stats.created_count++;
@@ -187,10 +190,11 @@ int pool_preallocate(pool_t *pool, size_t count)
 
 pool_guard_t pool_get(pool_t *pool)
 {
-	UNIMPLEMENTED("milestone 5's get, counted in pool->stats: every get a hit "
-		      "or a miss, a failed miss also a failure, allocated and "
-		      "peak_allocated following the objects out; one consistent "
-		      "update under the lock");
+	UNIMPLEMENTED(
+		"milestone 5's get, counted in pool->stats: every get a hit "
+		"or a miss, a failed miss also a failure, allocated and "
+		"peak_allocated following the objects out; one consistent "
+		"update under the lock");
 	(void)pool;
 	errno = ENOSYS;
 	return empty_guard;
@@ -272,7 +276,8 @@ size_t pool_len(const pool_t *pool)
 
 double pool_stats_hit_rate(const pool_stats_t *stats)
 {
-	UNIMPLEMENTED("hits / gets, from 0 to 1; 0 without stats or without gets");
+	UNIMPLEMENTED(
+		"hits / gets, from 0 to 1; 0 without stats or without gets");
 	(void)stats;
 	return 0.0;
 }
@@ -296,9 +301,10 @@ static bool too_small(const pool_stats_t *s)
 
 int pool_stats_report(const pool_t *pool, char *buf, size_t size)
 {
-	UNIMPLEMENTED("the spec's report (the lines in pool.h) from one snapshot, "
-		      "with snprintf's contract: the whole report's length, and "
-		      "what fits in buf. -EINVAL, or a failed snprintf's -errno");
+	UNIMPLEMENTED(
+		"the spec's report (the lines in pool.h) from one snapshot, "
+		"with snprintf's contract: the whole report's length, and "
+		"what fits in buf. -EINVAL, or a failed snprintf's -errno");
 	(void)pool;
 	(void)buf;
 	(void)size;

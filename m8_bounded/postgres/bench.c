@@ -51,7 +51,8 @@ struct run {
 static bool select_one(PGconn *conn)
 {
 	PGresult *r = PQexec(conn, "SELECT 1");
-	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && strcmp(PQgetvalue(r, 0, 0), "1") == 0;
+	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK &&
+		  strcmp(PQgetvalue(r, 0, 0), "1") == 0;
 
 	PQclear(r);
 	return ok;
@@ -100,12 +101,14 @@ static double now_s(void)
 
 /* measure - run @threads clients on @pool (NULL: connect per request) for
  * @seconds. Return: requests per second; -1 after an error (printed). */
-static double measure(const char *conninfo, pool_t *pool, int threads, double seconds)
+static double measure(const char *conninfo, pool_t *pool, int threads,
+		      double seconds)
 {
 	struct run run = { .conninfo = conninfo, .pool = pool };
 	pthread_t tids[MAX_THREADS];
 	struct timespec pause = { (time_t)seconds,
-				  (long)((seconds - (double)(time_t)seconds) * 1e9) };
+				  (long)((seconds - (double)(time_t)seconds) *
+					 1e9) };
 
 	pthread_barrier_init(&run.go, NULL, (unsigned)threads + 1);
 	for (int i = 0; i < threads; i++)
@@ -119,7 +122,8 @@ static double measure(const char *conninfo, pool_t *pool, int threads, double se
 	double took = now_s() - start;
 	pthread_barrier_destroy(&run.go);
 	if (atomic_load(&run.errors)) {
-		fprintf(stderr, "bench: %ld requests failed\n", atomic_load(&run.errors));
+		fprintf(stderr, "bench: %ld requests failed\n",
+			atomic_load(&run.errors));
 		return -1;
 	}
 	return (double)atomic_load(&run.requests) / took;
@@ -127,8 +131,8 @@ static double measure(const char *conninfo, pool_t *pool, int threads, double se
 
 /* measure_pooled - measure through a pgpool of @threads connections with
  * @reset, made before the clock starts. Return: as measure. */
-static double measure_pooled(const char *conninfo, pgpool_reset_mode_t reset, int threads,
-			     double seconds)
+static double measure_pooled(const char *conninfo, pgpool_reset_mode_t reset,
+			     int threads, double seconds)
 {
 	pgpool_t *pg = pgpool_new(&(pgpool_config_t){
 		.conninfo = conninfo,
@@ -140,7 +144,8 @@ static double measure_pooled(const char *conninfo, pgpool_reset_mode_t reset, in
 		char msg[256] = "";
 
 		pgpool_last_error(pg, msg, sizeof(msg));
-		fprintf(stderr, "bench: no pool: %s %s\n", strerror(errno), msg);
+		fprintf(stderr, "bench: no pool: %s %s\n", strerror(errno),
+			msg);
 		pgpool_free(pg);
 		return -1;
 	}
@@ -152,7 +157,8 @@ static double measure_pooled(const char *conninfo, pgpool_reset_mode_t reset, in
 /* pgbench - pgbench's tps for SELECT 1 with @clients clients, with a new
  * connection per transaction when @reconnect (-C). Return: tps; -1 when
  * pgbench fails or prints no tps. */
-static double pgbench(const pgserver_t *srv, int clients, bool reconnect, double seconds)
+static double pgbench(const pgserver_t *srv, int clients, bool reconnect,
+		      double seconds)
 {
 	char script[128], cmd[1024], line[256];
 	double tps = -1;
@@ -165,10 +171,11 @@ static double pgbench(const pgserver_t *srv, int clients, bool reconnect, double
 	fputs("SELECT 1;\n", f);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd),
-		 "'%s/pgbench' -n %s -f '%s' -T %d -c %d -j %d -h '%s' -p 5432 -U postgres "
+		 "'%s/pgbench' -n %s -f '%s' -T %d -c %d -j %d -h '%s' -p 5432 "
+		 "-U postgres "
 		 "postgres 2>&1",
-		 srv->bindir, reconnect ? "-C" : "", script, seconds < 1 ? 1 : (int)seconds,
-		 clients, clients, srv->dir);
+		 srv->bindir, reconnect ? "-C" : "", script,
+		 seconds < 1 ? 1 : (int)seconds, clients, clients, srv->dir);
 	FILE *p = popen(cmd, "r");
 
 	if (!p)
@@ -191,18 +198,25 @@ static int run_all(const pgserver_t *srv, double seconds, struct row rows[ROWS])
 {
 	int n = 0;
 
-	for (size_t i = 0; i < sizeof(thread_counts) / sizeof(thread_counts[0]); i++) {
+	for (size_t i = 0; i < sizeof(thread_counts) / sizeof(thread_counts[0]);
+	     i++) {
 		int t = thread_counts[i];
 
-		rows[n++] = (struct row){ "connect", t, measure(srv->conninfo, NULL, t, seconds) };
+		rows[n++] = (struct row){
+			"connect", t, measure(srv->conninfo, NULL, t, seconds)
+		};
 		rows[n++] = (struct row){ "pooled", t,
-					  measure_pooled(srv->conninfo, PGPOOL_RESET_ROLLBACK,
+					  measure_pooled(srv->conninfo,
+							 PGPOOL_RESET_ROLLBACK,
 							 t, seconds) };
 		rows[n++] = (struct row){ "pooled_reset", t,
-					  measure_pooled(srv->conninfo, PGPOOL_RESET_DISCARD,
+					  measure_pooled(srv->conninfo,
+							 PGPOOL_RESET_DISCARD,
 							 t, seconds) };
-		rows[n++] = (struct row){ "pgbench_C", t, pgbench(srv, t, true, seconds) };
-		rows[n++] = (struct row){ "pgbench", t, pgbench(srv, t, false, seconds) };
+		rows[n++] = (struct row){ "pgbench_C", t,
+					  pgbench(srv, t, true, seconds) };
+		rows[n++] = (struct row){ "pgbench", t,
+					  pgbench(srv, t, false, seconds) };
 	}
 	for (int i = 0; i < n; i++)
 		if (rows[i].rps < 0)
@@ -214,17 +228,23 @@ static int run_all(const pgserver_t *srv, double seconds, struct row rows[ROWS])
  * connect-per-request with as many threads. */
 static void print_table(const struct row rows[ROWS], double seconds)
 {
-	printf("SELECT 1 per request, %.1f s per row, one server on a unix socket\n\n", seconds);
+	printf("SELECT 1 per request, %.1f s per row, one server on a unix "
+	       "socket\n\n",
+	       seconds);
 	printf("| mode | client threads | requests/s | x connect |\n");
 	printf("|---|---:|---:|---:|\n");
 	for (int i = 0; i < ROWS; i++) {
-		double connect = rows[i - i % 5].rps; /* each group of 5 starts with it */
+		double connect =
+			rows[i - i % 5]
+				.rps; /* each group of 5 starts with it */
 
-		printf("| %s | %d | %.0f | %.1f |\n", rows[i].mode, rows[i].threads, rows[i].rps,
-		       rows[i].rps / connect);
+		printf("| %s | %d | %.0f | %.1f |\n", rows[i].mode,
+		       rows[i].threads, rows[i].rps, rows[i].rps / connect);
 	}
-	printf("\npooled / connect, 1 thread: %.1fx\n", rows[1].rps / rows[0].rps);
-	printf("pooled_reset / pooled, 1 thread: %.2f (DISCARD ALL: a round trip per release)\n",
+	printf("\npooled / connect, 1 thread: %.1fx\n",
+	       rows[1].rps / rows[0].rps);
+	printf("pooled_reset / pooled, 1 thread: %.2f (DISCARD ALL: a round "
+	       "trip per release)\n",
 	       rows[2].rps / rows[1].rps);
 }
 
@@ -239,7 +259,8 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
 			seconds = atof(argv[++i]);
 		} else {
-			fprintf(stderr, "usage: %s [--tsv] [--seconds S]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--tsv] [--seconds S]\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -262,7 +283,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (tsv)
 		for (int i = 0; i < ROWS; i++)
-			printf("%s\t%d\t%.0f\n", rows[i].mode, rows[i].threads, rows[i].rps);
+			printf("%s\t%d\t%.0f\n", rows[i].mode, rows[i].threads,
+			       rows[i].rps);
 	else
 		print_table(rows, seconds);
 	return 0;

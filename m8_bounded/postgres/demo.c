@@ -28,7 +28,9 @@ static long request(void)
 		if (!g.obj)
 			return 0;
 		PGresult *r = pgpool_exec(&g, "SELECT pg_backend_pid()");
-		long pid = PQresultStatus(r) == PGRES_TUPLES_OK ? atol(PQgetvalue(r, 0, 0)) : 0;
+		long pid = PQresultStatus(r) == PGRES_TUPLES_OK
+				   ? atol(PQgetvalue(r, 0, 0))
+				   : 0;
 
 		PQclear(r);
 		if (pid)
@@ -46,9 +48,11 @@ static void *worker(void *arg)
 		long pid = request();
 
 		if (pid)
-			printf("thread %d, request %d: backend %ld\n", id, i, pid);
+			printf("thread %d, request %d: backend %ld\n", id, i,
+			       pid);
 		else
-			printf("thread %d, request %d: failed: %s\n", id, i, strerror(errno));
+			printf("thread %d, request %d: failed: %s\n", id, i,
+			       strerror(errno));
 	}
 	return NULL;
 }
@@ -70,11 +74,13 @@ static void terminate_one(const char *conninfo)
 {
 	PGconn *admin = PQconnectdb(conninfo);
 	PGresult *r = PQexec(admin,
-			     "SELECT pid, pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+			     "SELECT pid, pg_terminate_backend(pid, 5000) FROM "
+			     "pg_stat_activity "
 			     "WHERE application_name = 'objpool_demo' LIMIT 1");
 
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-		printf("-- terminated backend %s; the pool will notice --\n", PQgetvalue(r, 0, 0));
+		printf("-- terminated backend %s; the pool will notice --\n",
+		       PQgetvalue(r, 0, 0));
 	PQclear(r);
 	PQfinish(admin);
 }
@@ -90,7 +96,8 @@ int main(void)
 		return 1;
 	}
 	printf("server in %s\n", srv.dir);
-	snprintf(conninfo, sizeof(conninfo), "%s application_name=objpool_demo", srv.conninfo);
+	snprintf(conninfo, sizeof(conninfo), "%s application_name=objpool_demo",
+		 srv.conninfo);
 	pg = pgpool_new(&(pgpool_config_t){
 		.conninfo = conninfo,
 		.pool = { .max_total = MAX_TOTAL, .max_wait_ns = 5000000000 },

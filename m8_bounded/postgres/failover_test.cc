@@ -19,7 +19,7 @@
 namespace {
 
 class Failover : public ::testing::Test {
-protected:
+      protected:
 	void SetUp() override
 	{
 		config_.conninfo = conninfo_.c_str();
@@ -38,7 +38,9 @@ protected:
 	static std::string backend_pid(pool_guard_t *g)
 	{
 		PGresult *r = pgpool_exec(g, "SELECT pg_backend_pid()");
-		std::string pid = PQresultStatus(r) == PGRES_TUPLES_OK ? PQgetvalue(r, 0, 0) : "";
+		std::string pid = PQresultStatus(r) == PGRES_TUPLES_OK
+					  ? PQgetvalue(r, 0, 0)
+					  : "";
 		PQclear(r);
 		return pid;
 	}
@@ -55,7 +57,9 @@ protected:
 			std::string pid = backend_pid(&g);
 			if (!pid.empty())
 				return pid;
-			EXPECT_EQ(nullptr, g.obj) << "a failed request must come from a broken connection";
+			EXPECT_EQ(nullptr, g.obj)
+				<< "a failed request must come from a broken "
+				   "connection";
 		}
 		return "";
 	}
@@ -63,7 +67,8 @@ protected:
 	// Terminates backend @pid and waits (up to 5 s) until it is gone.
 	void terminate(const std::string &pid)
 	{
-		ASSERT_EQ("t", admin_.value("SELECT pg_terminate_backend(" + pid + ", 5000)"));
+		ASSERT_EQ("t", admin_.value("SELECT pg_terminate_backend(" +
+					    pid + ", 5000)"));
 	}
 
 	std::string conninfo_ = conninfo_for("objpool_failover");
@@ -150,7 +155,8 @@ TEST_F(Failover, ServerRestartSurvived)
 		t.join();
 	EXPECT_EQ(0, lost);
 	for (const auto &pid : after)
-		EXPECT_EQ(0u, before.count(pid)) << "backend " << pid << " survived a restart?";
+		EXPECT_EQ(0u, before.count(pid))
+			<< "backend " << pid << " survived a restart?";
 	pool_stats_t s = pool_stats(pool());
 	EXPECT_EQ(2u, s.discarded) << "the two that were out";
 	EXPECT_EQ(2u, s.validation_failures) << "the two that were idle";
@@ -190,11 +196,13 @@ TEST_F(Failover, ServerDownIsAClearErrorNotAHang)
 	late = pool_get(pool());
 	EXPECT_EQ(nullptr, late.obj);
 	EXPECT_EQ(ECONNREFUSED, errno);
-	EXPECT_LT(seconds_since(start), 1.5) << "at once, not after connect_timeout";
+	EXPECT_LT(seconds_since(start), 1.5)
+		<< "at once, not after connect_timeout";
 	char msg[512];
 	ASSERT_GT(pgpool_last_error(pg_, msg, sizeof(msg)), 0);
 	EXPECT_NE(nullptr, strstr(msg, "Is the server running")) << msg;
-	EXPECT_NE(nullptr, strstr(msg, srv->dir)) << "it names the socket: " << msg;
+	EXPECT_NE(nullptr, strstr(msg, srv->dir))
+		<< "it names the socket: " << msg;
 	EXPECT_EQ(1u, pool_stats(pool()).validation_failures);
 
 	ASSERT_EQ(0, pgserver_ctl(srv, "start"));
@@ -220,7 +228,8 @@ TEST_F(Failover, SilentServerTimesOut)
 
 	EXPECT_EQ(nullptr, g.obj);
 	EXPECT_EQ(ECONNREFUSED, err);
-	EXPECT_GE(took, 0.9); // libpq counts the timeout in whole seconds of time()
+	EXPECT_GE(took,
+		  0.9); // libpq counts the timeout in whole seconds of time()
 	EXPECT_LT(took, 8.0);
 	char msg[512];
 	pgpool_last_error(pg_, msg, sizeof(msg));

@@ -15,19 +15,19 @@
 #include "common/refcount.h"
 
 enum {
-	ERROR_SIZE = 512,	/* longest last_error kept */
-	MAX_PEEKS = 8,		/* socket reads validate tries at most */
+	ERROR_SIZE = 512, /* longest last_error kept */
+	MAX_PEEKS = 8,	  /* socket reads validate tries at most */
 };
 
 struct pgpool {
-	pool_t *pool;		  /* the pool; the pgpool holds one reference */
-	char *conninfo;		  /* the connection string (owned) */
+	pool_t *pool;	/* the pool; the pgpool holds one reference */
+	char *conninfo; /* the connection string (owned) */
 	pgpool_reset_mode_t reset; /* what reset does */
 	/* One reference for the owner (until pgpool_free) and one for each
 	 * open connection: the callbacks of a connection still out in a
 	 * guard after pgpool_free need conninfo, reset and the lock. */
 	refcount_atomic_t refs;
-	pthread_mutex_t lock;	  /* guards last_error */
+	pthread_mutex_t lock;	     /* guards last_error */
 	char last_error[ERROR_SIZE]; /* the last failed connection's message */
 };
 
@@ -50,8 +50,9 @@ static void *connect_db(void *ctx)
 	struct pgpool *pg = ctx;
 	/* Entries before the expanded dbname are defaults the connection
 	 * string may override. */
-	const char *const keys[] = { "connect_timeout", "fallback_application_name",
-				     "dbname", NULL };
+	const char *const keys[] = { "connect_timeout",
+				     "fallback_application_name", "dbname",
+				     NULL };
 	const char *const values[] = { "10", "objpool", pg->conninfo, NULL };
 	PGconn *conn = PQconnectdbParams(keys, values, 1);
 
@@ -61,7 +62,8 @@ static void *connect_db(void *ctx)
 	}
 	if (PQstatus(conn) != CONNECTION_OK) {
 		pthread_mutex_lock(&pg->lock);
-		snprintf(pg->last_error, sizeof(pg->last_error), "%s", PQerrorMessage(conn));
+		snprintf(pg->last_error, sizeof(pg->last_error), "%s",
+			 PQerrorMessage(conn));
 		pthread_mutex_unlock(&pg->lock);
 		PQfinish(conn);
 		errno = ECONNREFUSED;
@@ -81,7 +83,8 @@ static bool closed_by_server(PGconn *conn)
 	struct pollfd p = { .fd = PQsocket(conn), .events = POLLIN };
 
 	for (int i = 0; i < MAX_PEEKS; i++) {
-		if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR)))
+		if (poll(&p, 1, 0) <= 0 ||
+		    !(p.revents & (POLLIN | POLLHUP | POLLERR)))
 			return false;
 		if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK)
 			return true;
@@ -97,7 +100,8 @@ static bool validate_conn(void *obj, void *ctx)
 	PGconn *conn = obj;
 
 	(void)ctx;
-	return PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE &&
+	return PQstatus(conn) == CONNECTION_OK &&
+	       PQtransactionStatus(conn) == PQTRANS_IDLE &&
 	       !closed_by_server(conn);
 }
 
@@ -147,7 +151,8 @@ static void finish_conn(void *obj, void *ctx)
 /* callbacks_unset - whether @c leaves every callback and ctx to pgpool. */
 static bool callbacks_unset(const pool_config_t *c)
 {
-	return !c->factory && !c->reset && !c->destroy && !c->validate && !c->ctx;
+	return !c->factory && !c->reset && !c->destroy && !c->validate &&
+	       !c->ctx;
 }
 
 pgpool_t *pgpool_new(const pgpool_config_t *config)
@@ -158,7 +163,8 @@ pgpool_t *pgpool_new(const pgpool_config_t *config)
 		return NULL;
 	}
 	char *parse_error = NULL;
-	PQconninfoOption *options = PQconninfoParse(config->conninfo, &parse_error);
+	PQconninfoOption *options =
+		PQconninfoParse(config->conninfo, &parse_error);
 
 	if (!options) {
 		errno = parse_error ? EINVAL : ENOMEM;

@@ -25,7 +25,8 @@ pgpool_t *new_pgpool(const std::string &conninfo, size_t max_total,
 	pgpool_config_t config = {};
 	config.conninfo = conninfo.c_str();
 	config.pool.max_total = max_total;
-	config.pool.max_wait_ns = 10000000000; // 10 s: a test never waits that long
+	config.pool.max_wait_ns =
+		10000000000; // 10 s: a test never waits that long
 	config.reset = reset;
 	return pgpool_new(&config);
 }
@@ -79,9 +80,11 @@ TEST(PgPool, ConnectsAndReuses)
 	{
 		POOL_GUARD(g, pgpool_pool(pg));
 		ASSERT_NE(nullptr, g.obj);
-		EXPECT_EQ(first, value((PGconn *)g.obj, "SELECT pg_backend_pid()"));
+		EXPECT_EQ(first,
+			  value((PGconn *)g.obj, "SELECT pg_backend_pid()"));
 		EXPECT_EQ(app, value((PGconn *)g.obj, "SHOW application_name"))
-			<< "DISCARD ALL resets to the connection string's settings";
+			<< "DISCARD ALL resets to the connection string's "
+			   "settings";
 		PGresult *r = pgpool_exec(&g, "SELECT 41 + 1");
 		EXPECT_EQ(PGRES_TUPLES_OK, PQresultStatus(r));
 		EXPECT_STREQ("42", PQgetvalue(r, 0, 0));
@@ -89,7 +92,8 @@ TEST(PgPool, ConnectsAndReuses)
 		r = pgpool_exec(&g, "SELECT nonsense");
 		EXPECT_EQ(PGRES_FATAL_ERROR, PQresultStatus(r));
 		PQclear(r);
-		EXPECT_NE(nullptr, g.obj) << "a failed query does not break the connection";
+		EXPECT_NE(nullptr, g.obj)
+			<< "a failed query does not break the connection";
 	}
 	pool_stats_t s = pool_stats(pgpool_pool(pg));
 	EXPECT_EQ(1u, s.created_count);
@@ -99,7 +103,8 @@ TEST(PgPool, ConnectsAndReuses)
 	EXPECT_STREQ("", msg);
 	pgpool_free(pg);
 	Admin admin;
-	EXPECT_TRUE(admin.await_sessions(app, 0)) << "pgpool_free closes idle connections";
+	EXPECT_TRUE(admin.await_sessions(app, 0))
+		<< "pgpool_free closes idle connections";
 }
 
 // A guard may outlive pgpool_free: its connection stays usable, and is
@@ -124,7 +129,7 @@ TEST(PgPool, GuardOutlivesPgpoolFree)
 // the second borrower must find a fresh session; with no reset at all the
 // state must show up there, else the test could not fail.
 class Leak : public ::testing::TestWithParam<pgpool_reset_mode_t> {
-protected:
+      protected:
 	void SetUp() override
 	{
 		pg_ = new_pgpool(conninfo_for("objpool_leak"), 1, GetParam());
@@ -155,10 +160,12 @@ protected:
 	void expect(bool clean, bool leaked)
 	{
 		if (resets())
-			EXPECT_TRUE(clean) << "state passed to the next borrower";
+			EXPECT_TRUE(clean)
+				<< "state passed to the next borrower";
 		else
-			EXPECT_TRUE(leaked) << "without a reset the state must pass on; "
-					       "else this test proves nothing";
+			EXPECT_TRUE(leaked)
+				<< "without a reset the state must pass on; "
+				   "else this test proves nothing";
 	}
 
 	pgpool_t *pg_ = nullptr;
@@ -171,7 +178,9 @@ TEST_P(Leak, Set)
 		EXPECT_TRUE(command(c, "SET statement_timeout = '4321s'"));
 	});
 	std::string seen;
-	EXPECT_EQ(pid, borrow([&](PGconn *c) { seen = value(c, "SHOW statement_timeout"); }));
+	EXPECT_EQ(pid, borrow([&](PGconn *c) {
+			  seen = value(c, "SHOW statement_timeout");
+		  }));
 	expect(seen == "0", seen == "4321s");
 }
 
@@ -183,7 +192,8 @@ TEST_P(Leak, TemporaryTable)
 	});
 	bool created = false;
 	EXPECT_EQ(pid, borrow([&](PGconn *c) {
-			  created = command(c, "CREATE TEMP TABLE scratch (x int)");
+			  created = command(
+				  c, "CREATE TEMP TABLE scratch (x int)");
 		  }));
 	expect(created, !created);
 }
@@ -199,7 +209,8 @@ TEST_P(Leak, PreparedStatement)
 	std::string pid = borrow([&](PGconn *c) { EXPECT_TRUE(prepare(c)); });
 	bool prepared = false;
 	EXPECT_EQ(pid, borrow([&](PGconn *c) { prepared = prepare(c); }));
-	expect(prepared, !prepared); // leaked: "prepared statement already exists"
+	expect(prepared,
+	       !prepared); // leaked: "prepared statement already exists"
 }
 
 // The connection sits idle in the pool still holding the lock: every
@@ -218,12 +229,17 @@ TEST_P(Leak, AdvisoryLock)
 
 TEST_P(Leak, Listen)
 {
-	std::string pid = borrow([](PGconn *c) { EXPECT_TRUE(command(c, "LISTEN objpool_events")); });
+	std::string pid = borrow([](PGconn *c) {
+		EXPECT_TRUE(command(c, "LISTEN objpool_events"));
+	});
 	EXPECT_TRUE(admin_.command("NOTIFY objpool_events"));
 	std::string channels;
-	EXPECT_EQ(pid, borrow([&](PGconn *c) {
-			  channels = value(c, "SELECT count(*) FROM pg_listening_channels()");
-		  }));
+	EXPECT_EQ(
+		pid, borrow([&](PGconn *c) {
+			channels = value(
+				c,
+				"SELECT count(*) FROM pg_listening_channels()");
+		}));
 	expect(channels == "0", channels == "1");
 }
 
@@ -232,7 +248,8 @@ TEST_P(Leak, Listen)
 // pool replaces it: nothing leaks, but the connection is lost.
 TEST_P(Leak, OpenTransaction)
 {
-	ASSERT_TRUE(admin_.command("CREATE TABLE IF NOT EXISTS leak_rows (x int)"));
+	ASSERT_TRUE(
+		admin_.command("CREATE TABLE IF NOT EXISTS leak_rows (x int)"));
 	ASSERT_TRUE(admin_.command("TRUNCATE leak_rows"));
 	std::string pid = borrow([](PGconn *c) {
 		EXPECT_TRUE(command(c, "BEGIN"));
@@ -247,7 +264,8 @@ TEST_P(Leak, OpenTransaction)
 	EXPECT_EQ(PQTRANS_IDLE, status);
 	EXPECT_EQ("0", rows);
 	expect(pid == next, pid != next);
-	EXPECT_EQ(resets() ? 0u : 1u, pool_stats(pgpool_pool(pg_)).validation_failures);
+	EXPECT_EQ(resets() ? 0u : 1u,
+		  pool_stats(pgpool_pool(pg_)).validation_failures);
 }
 
 // A failed transaction: every command fails until ROLLBACK (DISCARD ALL
@@ -260,16 +278,17 @@ TEST_P(Leak, FailedTransaction)
 		EXPECT_EQ(PQTRANS_INERROR, PQtransactionStatus(c));
 	});
 	std::string one;
-	std::string next = borrow([&](PGconn *c) { one = value(c, "SELECT 1"); });
+	std::string next =
+		borrow([&](PGconn *c) { one = value(c, "SELECT 1"); });
 	EXPECT_EQ("1", one);
 	expect(pid == next, pid != next);
 }
 
-INSTANTIATE_TEST_SUITE_P(Reset, Leak,
-			 ::testing::Values(PGPOOL_RESET_DISCARD, PGPOOL_RESET_NONE),
-			 [](const ::testing::TestParamInfo<pgpool_reset_mode_t> &info) {
-				 return info.param == PGPOOL_RESET_DISCARD ? "Discard" : "None";
-			 });
+INSTANTIATE_TEST_SUITE_P(
+	Reset, Leak, ::testing::Values(PGPOOL_RESET_DISCARD, PGPOOL_RESET_NONE),
+	[](const ::testing::TestParamInfo<pgpool_reset_mode_t> &info) {
+		return info.param == PGPOOL_RESET_DISCARD ? "Discard" : "None";
+	});
 
 // What DISCARD ALL does not undo: it resets the session, not the database,
 // and not libpq's side of the connection.
@@ -277,7 +296,8 @@ TEST(DiscardAll, KeepsWhatIsNotSessionState)
 {
 	Admin admin;
 	ASSERT_TRUE(admin.command("CREATE SEQUENCE IF NOT EXISTS kept_seq"));
-	ASSERT_TRUE(admin.command("CREATE TABLE IF NOT EXISTS kept_rows (x int)"));
+	ASSERT_TRUE(
+		admin.command("CREATE TABLE IF NOT EXISTS kept_rows (x int)"));
 	pgpool_t *pg = new_pgpool(conninfo_for("objpool_keeps"), 1);
 	ASSERT_NE(nullptr, pg);
 	std::string taken;
@@ -285,15 +305,19 @@ TEST(DiscardAll, KeepsWhatIsNotSessionState)
 		POOL_GUARD(g, pgpool_pool(pg));
 		ASSERT_NE(nullptr, g.obj);
 		PGconn *c = (PGconn *)g.obj;
-		EXPECT_TRUE(command(c, "INSERT INTO kept_rows VALUES (1)")); // committed
+		EXPECT_TRUE(command(
+			c, "INSERT INTO kept_rows VALUES (1)")); // committed
 		EXPECT_TRUE(command(c, "BEGIN"));
-		taken = value(c, "SELECT nextval('kept_seq')"); // rolled back by reset
+		taken = value(
+			c,
+			"SELECT nextval('kept_seq')"); // rolled back by reset
 		EXPECT_EQ(0, PQsetnonblocking(c, 1));
 	}
 	POOL_GUARD(g, pgpool_pool(pg));
 	ASSERT_NE(nullptr, g.obj);
 	PGconn *c = (PGconn *)g.obj;
-	EXPECT_EQ(std::to_string(std::stoi(taken) + 1), value(c, "SELECT nextval('kept_seq')"))
+	EXPECT_EQ(std::to_string(std::stoi(taken) + 1),
+		  value(c, "SELECT nextval('kept_seq')"))
 		<< "a sequence does not roll back";
 	EXPECT_EQ("1", value(c, "SELECT count(*) FROM kept_rows"));
 	EXPECT_EQ(1, PQisnonblocking(c)) << "libpq's client-side settings stay";
@@ -328,7 +352,9 @@ TEST(Bound, ServerNeverSeesMoreThanMaxTotal)
 		clients.emplace_back([&] {
 			for (int i = 0; i < requests; i++) {
 				POOL_GUARD(g, pgpool_pool(pg));
-				if (!g.obj || value((PGconn *)g.obj, "SELECT pg_sleep(0.002)") != "")
+				if (!g.obj ||
+				    value((PGconn *)g.obj,
+					  "SELECT pg_sleep(0.002)") != "")
 					failures++;
 			}
 		});
@@ -339,7 +365,8 @@ TEST(Bound, ServerNeverSeesMoreThanMaxTotal)
 	pool_stats_t s = pool_stats(pgpool_pool(pg));
 	EXPECT_EQ(0, failures.load());
 	EXPECT_GT(samples, 1);
-	EXPECT_EQ((int)max_total, most) << "the server saw " << most << " sessions";
+	EXPECT_EQ((int)max_total, most)
+		<< "the server saw " << most << " sessions";
 	EXPECT_LE(s.created_count, max_total);
 	EXPECT_EQ(max_total, s.peak_allocated);
 	EXPECT_GT(s.waits, 0u) << "8 threads, 3 connections: some waited";

@@ -16,8 +16,8 @@
 // the pool's sessions in pg_stat_activity, and a short connect_timeout.
 inline std::string conninfo_for(const std::string &app)
 {
-	return std::string(PgServerEnv::server()->conninfo) + " application_name=" + app +
-	       " connect_timeout=2";
+	return std::string(PgServerEnv::server()->conninfo) +
+	       " application_name=" + app + " connect_timeout=2";
 }
 
 // The first column of the first row of @sql's result on @conn, or
@@ -44,10 +44,11 @@ inline bool command(PGconn *conn, const std::string &sql)
 // A session of the test's own, outside any pool: it watches and
 // disturbs the pool's sessions.
 class Admin {
-public:
+      public:
 	Admin() : conn_(PQconnectdb(PgServerEnv::server()->conninfo))
 	{
-		PQsetNoticeProcessor(conn_, [](void *, const char *) {}, nullptr);
+		PQsetNoticeProcessor(
+			conn_, [](void *, const char *) {}, nullptr);
 	}
 	~Admin() { PQfinish(conn_); }
 	Admin(const Admin &) = delete;
@@ -56,34 +57,42 @@ public:
 	// Reconnects (after a server restart).
 	void reconnect() { PQreset(conn_); }
 	bool ok() const { return PQstatus(conn_) == CONNECTION_OK; }
-	std::string value(const std::string &sql) { return ::value(conn_, sql); }
+	std::string value(const std::string &sql)
+	{
+		return ::value(conn_, sql);
+	}
 	bool command(const std::string &sql) { return ::command(conn_, sql); }
 
 	// Sessions of @app in pg_stat_activity.
 	int sessions(const std::string &app)
 	{
-		return std::stoi(value("SELECT count(*) FROM pg_stat_activity WHERE "
-				       "application_name = '" + app + "'"));
+		return std::stoi(
+			value("SELECT count(*) FROM pg_stat_activity WHERE "
+			      "application_name = '" +
+			      app + "'"));
 	}
 
 	// Waits up to 10 s until @app has @n sessions. Return: whether it did.
 	bool await_sessions(const std::string &app, int n)
 	{
-		auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+		auto until = std::chrono::steady_clock::now() +
+			     std::chrono::seconds(10);
 		while (sessions(app) != n)
 			if (std::chrono::steady_clock::now() > until)
 				return false;
 		return true;
 	}
 
-private:
+      private:
 	PGconn *conn_;
 };
 
 // Seconds since @start.
 inline double seconds_since(std::chrono::steady_clock::time_point start)
 {
-	return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+	return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+					     start)
+		.count();
 }
 
 #endif

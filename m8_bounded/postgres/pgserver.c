@@ -18,22 +18,21 @@
 #include <unistd.h>
 
 enum {
-	PG_PORT = 5432,	  /* names the socket file; the directory is ours */
-	MAX_SERVERS = 8,  /* servers one process may run at once */
+	PG_PORT = 5432,	 /* names the socket file; the directory is ours */
+	MAX_SERVERS = 8, /* servers one process may run at once */
 	PATH_SIZE = 512,
 };
 
 /* What server.conf adds to the cluster's postgresql.conf; %s: the
  * directory (for the socket). */
-static const char server_conf[] =
-	"listen_addresses = ''\n"
-	"unix_socket_directories = '%s'\n"
-	"port = %d\n"
-	"max_connections = 50\n"
-	"shared_buffers = 16MB\n"
-	"fsync = off\n"
-	"synchronous_commit = off\n"
-	"full_page_writes = off\n";
+static const char server_conf[] = "listen_addresses = ''\n"
+				  "unix_socket_directories = '%s'\n"
+				  "port = %d\n"
+				  "max_connections = 50\n"
+				  "shared_buffers = 16MB\n"
+				  "fsync = off\n"
+				  "synchronous_commit = off\n"
+				  "full_page_writes = off\n";
 
 /* The watchdogs of this process's servers, for the atexit handler and so
  * that each new watchdog closes the other servers' pipes (otherwise it
@@ -146,7 +145,8 @@ static int run_logged(const pgserver_t *srv, char *const argv[])
 }
 
 /* remove_entry - nftw callback: remove one file or (empty) directory. */
-static int remove_entry(const char *p, const struct stat *st, int type, struct FTW *ftw)
+static int remove_entry(const char *p, const struct stat *st, int type,
+			struct FTW *ftw)
 {
 	(void)st;
 	(void)type;
@@ -177,7 +177,8 @@ static void watchdog_main(const pgserver_t *srv, int fd)
 	path(srv, "data", data);
 	path(srv, "data/postmaster.pid", pidfile);
 	if (access(pidfile, F_OK) == 0) {
-		char *argv[] = { pg_ctl, "-D", data, "-m", "immediate", "-w", "stop", NULL };
+		char *argv[] = { pg_ctl,      "-D", data,   "-m",
+				 "immediate", "-w", "stop", NULL };
 
 		run(srv, argv, NULL);
 	}
@@ -262,8 +263,10 @@ static int init_cluster(pgserver_t *srv)
 		return -errno;
 	snprintf(initdb, sizeof(initdb), "%s/initdb", srv->bindir);
 	path(srv, "data", data);
-	char *argv[] = { initdb, "-D", data, "-U", "postgres", "-A", "trust",
-			 "-E", "UTF8", "--locale=C", "--no-sync", NULL };
+	char *argv[] = {
+		initdb,	 "-D", data,   "-U",	     "postgres",  "-A",
+		"trust", "-E", "UTF8", "--locale=C", "--no-sync", NULL
+	};
 	int err = run_logged(srv, argv);
 
 	if (!err)
@@ -277,7 +280,9 @@ int pgserver_start(pgserver_t *srv)
 {
 	if (!srv)
 		return -EINVAL;
-	*srv = (pgserver_t){ .watch_fd = -1, .uid = geteuid(), .gid = getegid() };
+	*srv = (pgserver_t){ .watch_fd = -1,
+			     .uid = geteuid(),
+			     .gid = getegid() };
 	int err = find_bindir(srv);
 
 	if (err)
@@ -286,7 +291,8 @@ int pgserver_start(pgserver_t *srv)
 		struct passwd *pw = getpwnam("postgres");
 
 		if (!pw) {
-			fprintf(stderr, "pgserver: running as root, and there is no user "
+			fprintf(stderr, "pgserver: running as root, and there "
+					"is no user "
 					"postgres to run the server as\n");
 			return -ESRCH;
 		}
@@ -308,7 +314,8 @@ int pgserver_start(pgserver_t *srv)
 		return err;
 	}
 	snprintf(srv->conninfo, sizeof(srv->conninfo),
-		 "host=%s port=%d user=postgres dbname=postgres", srv->dir, PG_PORT);
+		 "host=%s port=%d user=postgres dbname=postgres", srv->dir,
+		 PG_PORT);
 	return 0;
 }
 
@@ -317,13 +324,14 @@ int pgserver_ctl(pgserver_t *srv, const char *action)
 	char pg_ctl[PATH_SIZE], data[PATH_SIZE], log[PATH_SIZE];
 
 	if (!srv || !srv->dir[0] || !action ||
-	    (strcmp(action, "start") && strcmp(action, "stop") && strcmp(action, "restart")))
+	    (strcmp(action, "start") && strcmp(action, "stop") &&
+	     strcmp(action, "restart")))
 		return -EINVAL;
 	snprintf(pg_ctl, sizeof(pg_ctl), "%s/pg_ctl", srv->bindir);
 	path(srv, "data", data);
 	path(srv, "server.log", log);
-	char *argv[] = { pg_ctl, "-D", data, "-l", log, "-w", "-t", "60",
-			 "-m", "fast", (char *)action, NULL };
+	char *argv[] = { pg_ctl, "-D", data,   "-l",	       log, "-w", "-t",
+			 "60",	 "-m", "fast", (char *)action, NULL };
 
 	return run_logged(srv, argv);
 }

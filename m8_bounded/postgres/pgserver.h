@@ -46,14 +46,14 @@ extern "C" {
 #endif
 
 typedef struct pgserver {
-	char dir[64];	     /* /tmp/objpool-pg-XXXXXX: data/, log, socket */
-	char bindir[256];    /* where initdb and pg_ctl are */
-	char conninfo[128];  /* libpq connection string for the superuser */
-	bool as_postgres;    /* we are root: commands run as user postgres */
-	uid_t uid;	     /* the user the server runs as */
-	gid_t gid;	     /* and its group */
-	pid_t watchdog;	     /* cleans up when we are gone; 0: none */
-	int watch_fd;	     /* write end of the watchdog's pipe; -1: none */
+	char dir[64];	    /* /tmp/objpool-pg-XXXXXX: data/, log, socket */
+	char bindir[256];   /* where initdb and pg_ctl are */
+	char conninfo[128]; /* libpq connection string for the superuser */
+	bool as_postgres;   /* we are root: commands run as user postgres */
+	uid_t uid;	    /* the user the server runs as */
+	gid_t gid;	    /* and its group */
+	pid_t watchdog;	    /* cleans up when we are gone; 0: none */
+	int watch_fd;	    /* write end of the watchdog's pipe; -1: none */
 } pgserver_t;
 
 /* pgserver_start - create a cluster in a fresh directory and start its

@@ -12,14 +12,17 @@
 #include "m8_bounded/postgres/pgserver.h"
 
 class PgServerEnv : public ::testing::Environment {
-public:
-	void SetUp() override { ASSERT_EQ(0, pgserver_start(&srv_)) << "no server: see above"; }
+      public:
+	void SetUp() override
+	{
+		ASSERT_EQ(0, pgserver_start(&srv_)) << "no server: see above";
+	}
 	void TearDown() override { pgserver_cleanup(&srv_); }
 
 	// The server of this test binary.
 	static pgserver_t *server() { return &srv_; }
 
-private:
+      private:
 	static pgserver_t srv_;
 };
 

@@ -52,7 +52,8 @@ bool alive(pid_t pid)
 // Waits up to @seconds for @dir and process @pid to be gone.
 bool gone_within(const std::string &dir, pid_t pid, int seconds)
 {
-	auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+	auto until = std::chrono::steady_clock::now() +
+		     std::chrono::seconds(seconds);
 	while (std::chrono::steady_clock::now() < until) {
 		if (!exists(dir) && !alive(pid))
 			return true;
@@ -67,11 +68,13 @@ TEST(PgServer, AnswersOnItsSocketOnly)
 
 	EXPECT_EQ("1", query_value(srv->conninfo, "SELECT 1"));
 	EXPECT_EQ("", query_value(srv->conninfo, "SHOW listen_addresses"));
-	EXPECT_EQ(srv->dir, query_value(srv->conninfo, "SHOW unix_socket_directories"));
+	EXPECT_EQ(srv->dir,
+		  query_value(srv->conninfo, "SHOW unix_socket_directories"));
 	EXPECT_EQ("off", query_value(srv->conninfo, "SHOW fsync"));
 	struct stat st;
 	ASSERT_EQ(0, stat(srv->dir, &st));
-	EXPECT_EQ(srv->uid, st.st_uid) << "the directory belongs to the server's user";
+	EXPECT_EQ(srv->uid, st.st_uid)
+		<< "the directory belongs to the server's user";
 	EXPECT_EQ(geteuid() == 0, srv->as_postgres);
 }
 
@@ -104,7 +107,8 @@ TEST(PgServer, CleanupLeavesNothing)
 
 	pgserver_cleanup(&srv);
 	EXPECT_FALSE(exists(dir));
-	EXPECT_TRUE(gone_within(dir, pid, 10)) << "postmaster " << pid << " still runs";
+	EXPECT_TRUE(gone_within(dir, pid, 10))
+		<< "postmaster " << pid << " still runs";
 	pgserver_cleanup(&srv); // idempotent
 }
 
@@ -135,7 +139,8 @@ TEST(PgServer, KilledOwnerLeavesNothing)
 	int status;
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
-	EXPECT_TRUE(gone_within(dir, pid, 30)) << dir << " or postmaster " << pid << " is left";
+	EXPECT_TRUE(gone_within(dir, pid, 30))
+		<< dir << " or postmaster " << pid << " is left";
 }
 
 } // namespace

@@ -30,7 +30,8 @@ std::string run(const std::string &cmd, int *status)
 TEST(Programs, BenchPrintsEveryRow)
 {
 	int status = -1;
-	std::string out = run("m8_bounded/postgres/bench --tsv --seconds 0.2", &status);
+	std::string out =
+		run("m8_bounded/postgres/bench --tsv --seconds 0.2", &status);
 	ASSERT_EQ(0, status) << out;
 	std::istringstream lines(out);
 	std::string mode, line;
@@ -43,9 +44,10 @@ TEST(Programs, BenchPrintsEveryRow)
 		EXPECT_GT(rps, 0) << line;
 		modes.push_back(mode + "/" + std::to_string(threads));
 	}
-	EXPECT_EQ((std::vector<std::string>{ "connect/1", "pooled/1", "pooled_reset/1",
-					      "pgbench_C/1", "pgbench/1", "connect/4", "pooled/4",
-					      "pooled_reset/4", "pgbench_C/4", "pgbench/4" }),
+	EXPECT_EQ((std::vector<std::string>{
+			  "connect/1", "pooled/1", "pooled_reset/1",
+			  "pgbench_C/1", "pgbench/1", "connect/4", "pooled/4",
+			  "pooled_reset/4", "pgbench_C/4", "pgbench/4" }),
 		  modes);
 }
 
