@@ -108,6 +108,31 @@ TEST_F(Cache, AHitFromTheCacheNeedsNothing)
 	EXPECT_EQ(pool_stats(pool).hits, 100u);
 }
 
+/* A slot keeps its object count and its hits in one word (pool.h): a
+ * full cache of the largest size and hundreds of gets from it keep both
+ * exact, the count never spilling into the hits nor the hits into the
+ * count. */
+TEST_F(Cache, CountAndHitsShareAWord)
+{
+	cache_size = POOL_MAX_CACHE_SIZE;
+	build(POOL_MAX_CACHE_SIZE);
+	ASSERT_EQ(pool_preallocate(pool, POOL_MAX_CACHE_SIZE), 0);
+	std::vector<pool_guard_t> all = get_n(pool, POOL_MAX_CACHE_SIZE);
+	release_all(all); /* all 64 into the cache: full */
+	EXPECT_EQ(summary(pool_stats(pool)), "gets 64 = 64 hits + 0 misses (0 failed); "
+					     "created 64, destroyed 0; out 0, peak 64; idle 64 (64 cached) of 64");
+	for (int i = 0; i < 300; i++) {
+		POOL_GUARD(g, pool); /* from a full cache, back into it */
+		ASSERT_NE(g.obj, nullptr);
+	}
+	all = get_n(pool, POOL_MAX_CACHE_SIZE); /* empties it */
+	EXPECT_EQ(summary(pool_stats(pool)), "gets 428 = 428 hits + 0 misses (0 failed); "
+					     "created 64, destroyed 0; out 64, peak 64; idle 0 (0 cached) of 64");
+	release_all(all);
+	EXPECT_EQ(summary(pool_stats(pool)), "gets 428 = 428 hits + 0 misses (0 failed); "
+					     "created 64, destroyed 0; out 0, peak 64; idle 64 (64 cached) of 64");
+}
+
 /* A factory that blocks its third call until told to go on. */
 struct SlowThird {
 	ByteBuffers *bufs;

@@ -292,7 +292,7 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size);
  * slots, pool id i in slot i % POOL_CACHE_SLOTS. The owner thread writes
  * its slots; other threads read them only under the lock of the thread
  * caches (pool_stats, the end of a pool), which also unbinds a slot of an
- * ended pool (id = 0); so id, n, base and hits are accessed with relaxed
+ * ended pool (id = 0); so id, nh and base are accessed with relaxed
  * atomic loads and stores: plain moves on x86, no lock prefix. */
 
 struct pool__head {
@@ -308,20 +308,34 @@ struct pool__head {
  * it released, out, is base - n: a fast get takes an object (n - 1) and
  * hands out a guard (out + 1), a fast release the reverse, so neither
  * has to write out, and base changes only when refill or flush move
- * objects between the slot and the depot, under the pool's lock. */
+ * objects between the slot and the depot, under the pool's lock.
+ *
+ * n and hits share one word, nh = hits << POOL__N_BITS | n, which only
+ * the slot's own thread writes: a fast get is one add to it (hits + 1,
+ * n - 1), a fast release another (n + 1). n <= POOL_MAX_CACHE_SIZE never
+ * carries into hits; hits would need 2^56 gets to overflow. id stays a
+ * word of its own: the end of a pool stores 0 in it from another thread
+ * while this thread may be storing nh, and neither store may undo the
+ * other (pool.c). */
 struct pool__slot {
 	uint64_t id;		 /* the pool cached here; 0: none, or a pool
 				    being ended (pool still set) */
-	uint32_t n;		 /* objects in objs[] */
+	uint64_t nh;		 /* hits << POOL__N_BITS | n (above): hits,
+				    the gets served from objs[]; n, the
+				    objects in objs[] */
 	uint32_t cap;		 /* the pool's cache_size */
-	size_t hits;		 /* gets served from objs[] */
+	int busy;		 /* 1 while this thread is inside the fast
+				    path of a release into this slot */
 	intptr_t base;		 /* n + out (see above) */
 	pool_t *pool;		 /* the pool cached here; NULL: none */
 	void *objs[POOL_MAX_CACHE_SIZE]; /* idle objects, last in first out */
 };
 
+#define POOL__N_BITS 8
+#define POOL__N_MASK ((1u << POOL__N_BITS) - 1)
+#define POOL__HIT ((uint64_t)1 << POOL__N_BITS) /* one hit in nh */
+
 struct pool__tcache {
-	int busy;		 /* 1 inside the fast path of a release */
 	int registered;		 /* on the list that pool.c walks */
 	struct pool__tcache *next, *prev; /* that list */
 	struct pool__slot slots[POOL_CACHE_SLOTS];
@@ -357,18 +371,18 @@ static inline struct pool__slot *pool__my_slot(const struct pool__head *h)
 
 static inline pool_guard_t pool_get(pool_t *pool)
 {
-	if (pool) {
+	if (__builtin_expect(pool != NULL, 1)) {
 		const struct pool__head *h = pool__head_of(pool);
 		struct pool__slot *s = pool__my_slot(h);
-		uint32_t n = POOL__LOAD(&s->n);
+		uint64_t nh = POOL__LOAD(&s->nh);
+		size_t n = nh & POOL__N_MASK; /* a word: objs[n - 1] is one move */
 
-		if (POOL__LOAD(&s->id) == h->id && n > 0) {
+		if (__builtin_expect(POOL__LOAD(&s->id) == h->id && n > 0, 1)) {
 			pool_guard_t g;
 
 			g.pool = pool;
 			g.obj = s->objs[n - 1];
-			POOL__STORE(&s->n, n - 1);
-			POOL__STORE(&s->hits, s->hits + 1);
+			POOL__STORE(&s->nh, nh + POOL__HIT - 1); /* hits + 1, n - 1 */
 			return g;
 		}
 	}
@@ -388,21 +402,20 @@ static inline void pool_guard_release(pool_guard_t *guard)
 	if (h->reset)
 		h->reset(obj, h->ctx);
 	struct pool__slot *s = pool__my_slot(h);
-	int *busy = &pool__tc.busy;
 
-	__asm__("" : "+r"(busy));
 	/* busy tells a pool_unref that ends the pool to wait (pool.c). */
-	POOL__STORE(busy, 1);
+	POOL__STORE(&s->busy, 1);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	uint32_t n = POOL__LOAD(&s->n);
+	uint64_t nh = POOL__LOAD(&s->nh);
+	uint32_t n = nh & POOL__N_MASK;
 
-	if (POOL__LOAD(&s->id) == h->id && n < s->cap) {
+	if (__builtin_expect(POOL__LOAD(&s->id) == h->id && n < s->cap, 1)) {
 		s->objs[n] = obj;
-		POOL__STORE(&s->n, n + 1);
-		__atomic_store_n(busy, 0, __ATOMIC_RELEASE);
+		POOL__STORE(&s->nh, nh + 1); /* n + 1 */
+		__atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
 		return;
 	}
-	__atomic_store_n(busy, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
 	pool__release_slow(pool, obj);
 }
 

@@ -69,11 +69,12 @@
  * its read and its stores, or it would miss the object and its count (a
  * pool never freed, an object never destroyed). So, as Linux's percpu_ref
  * waits for an RCU grace period before it reads the per-CPU counts:
- *   the release: busy = 1; compiler barrier; read the slot's id; if it is
- *	the pool's, store into the slot; busy = 0 (release order);
+ *   the release: busy = 1 in its slot; compiler barrier; read the slot's
+ *	id; if it is the pool's, store into the slot; busy = 0 (release
+ *	order);
  *   the ender: set every slot's id of the pool to 0 (pool stays set);
- *	membarrier(); wait until every registered thread's busy is 0
- *	(acquire); only then read and empty the slots.
+ *	membarrier(); wait until the busy of the pool's slot is 0 in every
+ *	registered thread (acquire); only then read and empty the slots.
  * membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) makes every other running
  * thread of the process execute a full memory barrier before it returns.
  * A release whose read of the id came before that barrier had stored
@@ -82,7 +83,14 @@
  * came after the barrier sees id 0 and takes the slow path, which finds
  * the pool ended under the pool's lock and counts itself in pool->holds.
  * The release pays two plain stores to its own cache line and a compiler
- * barrier; the ender pays a system call. Where membarrier is missing,
+ * barrier; the ender pays a system call. busy is in the slot, not one
+ * per thread: a release of this pool can only be in this pool's slot,
+ * so that is the busy the ender must wait for, and the slot's address is
+ * all the fast path computes. The slot's id is a word of its own, which
+ * the release only reads: were it in nh, the word the release loads and
+ * stores back (pool.h), a release that loaded it before the ender's 0
+ * would store the old id back after it, and the next release on that
+ * thread would go fast into a slot the ender is reading. Where membarrier is missing,
  * no slot is ever bound: every get and release works with the depot,
  * correct and slower.
  *
@@ -141,6 +149,8 @@ struct pool {
 
 _Static_assert(offsetof(struct pool, head) == POOL__HEAD_OFFSET,
 	       "pool.h finds the head at POOL__HEAD_OFFSET");
+_Static_assert(POOL_MAX_CACHE_SIZE <= POOL__N_MASK,
+	       "a slot's n fits below its hits in nh");
 
 __thread struct pool__tcache pool__tc;
 
@@ -363,6 +373,25 @@ static struct pool__slot *slot_in(struct pool__tcache *tc, const pool_t *pool)
 	return (struct pool__slot *)((char *)tc + pool->head.slot);
 }
 
+/* The objects in slot @s: n in its word nh (pool.h). */
+static uint32_t slot_n(const struct pool__slot *s)
+{
+	return POOL__LOAD(&s->nh) & POOL__N_MASK;
+}
+
+/* The gets slot @s served: hits in its word nh (pool.h). */
+static size_t slot_hits(const struct pool__slot *s)
+{
+	return (size_t)(POOL__LOAD(&s->nh) >> POOL__N_BITS);
+}
+
+/* Set the objects in slot @s to @n, keeping its hits.
+ * Context: @s is this thread's (only its thread writes nh). */
+static void set_slot_n(struct pool__slot *s, uint32_t n)
+{
+	POOL__STORE(&s->nh, (POOL__LOAD(&s->nh) & ~(uint64_t)POOL__N_MASK) | n);
+}
+
 /* The slot of @pool in this thread's caches. */
 static struct pool__slot *my_slot(const pool_t *pool)
 {
@@ -384,7 +413,7 @@ static bool is_bound(const struct pool__slot *s, const pool_t *pool)
 static size_t unbind_locked(pool_t *pool, struct pool__slot *s, size_t limit, void **excess)
 {
 	assert(mutex_held(&caches_lock) && mutex_held(&pool->lock) && s->pool == pool);
-	uint32_t n = POOL__LOAD(&s->n);
+	uint32_t n = slot_n(s);
 	size_t k = 0;
 
 	for (uint32_t i = 0; i < n; i++)
@@ -393,7 +422,7 @@ static size_t unbind_locked(pool_t *pool, struct pool__slot *s, size_t limit, vo
 	pool->stats.destroyed_count += k;
 	pool->pins += k;
 	pool->out += POOL__LOAD(&s->base) - (intptr_t)n;
-	pool->stats.hits += POOL__LOAD(&s->hits);
+	pool->stats.hits += slot_hits(s);
 	POOL__STORE(&s->id, 0);
 	s->pool = NULL;
 	return k;
@@ -480,9 +509,8 @@ static struct pool__slot *bind(pool_t *pool)
 	if (ok) {
 		s->pool = pool;
 		s->cap = (uint32_t)pool->stats.cache_size;
-		POOL__STORE(&s->n, 0);
+		POOL__STORE(&s->nh, 0);
 		POOL__STORE(&s->base, 0);
-		POOL__STORE(&s->hits, 0);
 		POOL__STORE(&s->id, pool->head.id);
 	}
 	mutex_unlock(&caches_lock);
@@ -556,7 +584,7 @@ pool_guard_t pool__get_slow(pool_t *pool)
 static size_t flush_locked(pool_t *pool, struct pool__slot *s, void **excess)
 {
 	assert(mutex_held(&pool->lock));
-	uint32_t n = POOL__LOAD(&s->n);
+	uint32_t n = slot_n(s);
 	uint32_t half = (n + 1) / 2;
 	size_t k = 0;
 
@@ -564,7 +592,7 @@ static size_t flush_locked(pool_t *pool, struct pool__slot *s, void **excess)
 		if (!depot_put_locked(pool, s->objs[i], pool->stats.max_size))
 			excess[k++] = s->objs[i];
 	memmove(s->objs, s->objs + half, (n - half) * sizeof(s->objs[0]));
-	POOL__STORE(&s->n, n - half);
+	set_slot_n(s, n - half);
 	POOL__STORE(&s->base, POOL__LOAD(&s->base) - (intptr_t)half);
 	return k;
 }
@@ -587,14 +615,14 @@ void pool__release_slow(pool_t *pool, void *obj)
 		return;
 	}
 	if (s) {
-		uint32_t n = POOL__LOAD(&s->n);
+		uint32_t n = slot_n(s);
 
 		if (n == s->cap) {
 			k = flush_locked(pool, s, excess);
-			n = POOL__LOAD(&s->n);
+			n = slot_n(s);
 		}
 		s->objs[n] = obj;
-		POOL__STORE(&s->n, n + 1); /* n + 1, out - 1: base stays */
+		set_slot_n(s, n + 1); /* n + 1, out - 1: base stays */
 	} else {
 		if (!depot_put_locked(pool, obj, pool->stats.max_size))
 			excess[k++] = obj;
