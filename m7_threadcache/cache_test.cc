@@ -77,16 +77,22 @@ TEST_F(Cache, RefillsAndFlushesHalfACache)
 	build(10);
 	ASSERT_EQ(pool_preallocate(pool, 10), 0);
 	std::vector<pool_guard_t> one = get_n(pool, 1); /* refill 2, take 1 */
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 1 = 1 hits + 0 misses (0 failed); "
-					     "created 10, destroyed 0; out 1, peak 2; idle 9 (1 cached) of 10");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 1 = 1 hits + 0 misses (0 failed); "
+		  "created 10, destroyed 0; out 1, peak 2; idle 9 (1 cached) "
+		  "of 10");
 	/* From the cache, a refill of 2, the cache, a refill, the cache. */
 	std::vector<pool_guard_t> more = get_n(pool, 5);
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 6 = 6 hits + 0 misses (0 failed); "
-					     "created 10, destroyed 0; out 6, peak 6; idle 4 (0 cached) of 10");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 6 = 6 hits + 0 misses (0 failed); "
+		  "created 10, destroyed 0; out 6, peak 6; idle 4 (0 cached) "
+		  "of 10");
 	release_all(one);
 	release_all(more); /* 4 fill the cache; the 5th flushes the older 2 */
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 6 = 6 hits + 0 misses (0 failed); "
-					     "created 10, destroyed 0; out 0, peak 6; idle 10 (4 cached) of 10");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 6 = 6 hits + 0 misses (0 failed); "
+		  "created 10, destroyed 0; out 0, peak 6; idle 10 (4 cached) "
+		  "of 10");
 }
 
 /* A get from the cache calls nothing that can fail: no allocation, no
@@ -119,25 +125,31 @@ TEST_F(Cache, CountAndHitsShareAWord)
 	ASSERT_EQ(pool_preallocate(pool, POOL_MAX_CACHE_SIZE), 0);
 	std::vector<pool_guard_t> all = get_n(pool, POOL_MAX_CACHE_SIZE);
 	release_all(all); /* all 64 into the cache: full */
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 64 = 64 hits + 0 misses (0 failed); "
-					     "created 64, destroyed 0; out 0, peak 64; idle 64 (64 cached) of 64");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 64 = 64 hits + 0 misses (0 failed); "
+		  "created 64, destroyed 0; out 0, peak 64; idle 64 (64 "
+		  "cached) of 64");
 	for (int i = 0; i < 300; i++) {
 		POOL_GUARD(g, pool); /* from a full cache, back into it */
 		ASSERT_NE(g.obj, nullptr);
 	}
 	all = get_n(pool, POOL_MAX_CACHE_SIZE); /* empties it */
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 428 = 428 hits + 0 misses (0 failed); "
-					     "created 64, destroyed 0; out 64, peak 64; idle 0 (0 cached) of 64");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 428 = 428 hits + 0 misses (0 failed); "
+		  "created 64, destroyed 0; out 64, peak 64; idle 0 (0 cached) "
+		  "of 64");
 	release_all(all);
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 428 = 428 hits + 0 misses (0 failed); "
-					     "created 64, destroyed 0; out 0, peak 64; idle 64 (64 cached) of 64");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 428 = 428 hits + 0 misses (0 failed); "
+		  "created 64, destroyed 0; out 0, peak 64; idle 64 (64 "
+		  "cached) of 64");
 }
 
 /* A factory that blocks its third call until told to go on. */
 struct SlowThird {
 	ByteBuffers *bufs;
-	std::atomic<int> calls{0};
-	Latch started{1}, go{1};
+	std::atomic<int> calls{ 0 };
+	Latch started{ 1 }, go{ 1 };
 
 	static void *make(void *ctx)
 	{
@@ -171,13 +183,16 @@ TEST(CachePreallocate, FindsTheDepotFilledMeanwhile)
 	ASSERT_NE(pool, nullptr);
 	std::vector<pool_guard_t> two = get_n(pool, 2); /* calls 1 and 2 */
 
-	std::thread prealloc([pool] { EXPECT_EQ(pool_preallocate(pool, 1), 0); });
+	std::thread prealloc(
+		[pool] { EXPECT_EQ(pool_preallocate(pool, 1), 0); });
 	slow.started.wait(); /* call 3 is running, without the lock */
 	release_all(two);    /* one cached, one flushed: the depot is full */
 	slow.go.count_down();
 	prealloc.join();
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 2 = 0 hits + 2 misses (0 failed); "
-					     "created 3, destroyed 1; out 0, peak 2; idle 2 (1 cached) of 1");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 2 = 0 hits + 2 misses (0 failed); "
+		  "created 3, destroyed 1; out 0, peak 2; idle 2 (1 cached) of "
+		  "1");
 	pool_unref(pool);
 	EXPECT_EQ(bufs.alive(), 0);
 }
@@ -195,7 +210,8 @@ struct GetsMeanwhile {
 		auto *self = static_cast<GetsMeanwhile *>(ctx);
 
 		if (++self->calls == 1) {
-			std::thread getter([self] { self->got = get_n(self->pool, 8); });
+			std::thread getter(
+				[self] { self->got = get_n(self->pool, 8); });
 			getter.join();
 			mem_fail_next(1);
 		}
@@ -203,7 +219,8 @@ struct GetsMeanwhile {
 	}
 	static void destroy(void *obj, void *ctx)
 	{
-		ByteBuffers::destroy(obj, static_cast<GetsMeanwhile *>(ctx)->bufs);
+		ByteBuffers::destroy(obj,
+				     static_cast<GetsMeanwhile *>(ctx)->bufs);
 	}
 };
 
@@ -257,15 +274,19 @@ TEST_F(Cache, GuardReleasedOnAnotherThreadJoinsThatCache)
 	});
 	released.wait();
 	/* The other thread is waiting, outside any pool call: exact. */
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 1 = 0 hits + 1 misses (0 failed); "
-					     "created 1, destroyed 0; out 0, peak 1; idle 1 (1 cached) of 5");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 1 = 0 hits + 1 misses (0 failed); "
+		  "created 1, destroyed 0; out 0, peak 1; idle 1 (1 cached) of "
+		  "5");
 	pool_guard_t mine = pool_get(pool); /* not in this thread's cache */
 	EXPECT_NE(mine.obj, first);
 	pool_guard_release(&mine);
 	looked.count_down();
 	other.join();
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 2 = 0 hits + 2 misses (0 failed); "
-					     "created 2, destroyed 0; out 0, peak 2; idle 2 (1 cached) of 5");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 2 = 0 hits + 2 misses (0 failed); "
+		  "created 2, destroyed 0; out 0, peak 2; idle 2 (1 cached) of "
+		  "5");
 }
 
 /* Objects got on one thread and released on another, round after round:
@@ -313,8 +334,10 @@ TEST_F(Cache, ThreadExitGivesCachedObjectsBack)
 		release_all(four);
 	});
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 12 = 0 hits + 12 misses (0 failed); "
-					     "created 12, destroyed 6; out 0, peak 12; idle 6 (0 cached) of 6");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 12 = 0 hits + 12 misses (0 failed); "
+		  "created 12, destroyed 6; out 0, peak 12; idle 6 (0 cached) "
+		  "of 6");
 	EXPECT_EQ(bufs.alive(), 6);
 }
 
@@ -328,8 +351,10 @@ TEST_F(Cache, ThreadExitsWithAGuardOut)
 	std::thread([&] { g = pool_get(pool); }).join();
 	EXPECT_EQ(pool_stats(pool).allocated, 1u);
 	pool_guard_release(&g);
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 1 = 0 hits + 1 misses (0 failed); "
-					     "created 1, destroyed 0; out 0, peak 1; idle 1 (1 cached) of 5");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 1 = 0 hits + 1 misses (0 failed); "
+		  "created 1, destroyed 0; out 0, peak 1; idle 1 (1 cached) of "
+		  "5");
 }
 
 /* --- the end of a pool -------------------------------------------------- */
@@ -361,7 +386,8 @@ TEST_F(Cache, LastUnrefWhileThreadsCacheObjects)
 
 			pool_unref(pool);
 			pool = nullptr;
-			EXPECT_EQ(bufs.alive(), 0); /* now, not at thread exit */
+			EXPECT_EQ(bufs.alive(),
+				  0); /* now, not at thread exit */
 			/* Ids are never reused: build until one takes the
 			 * ended pool's slot. */
 			same_slot = build_pool(&same_slot_bufs, 8, 4);
@@ -455,7 +481,8 @@ TEST(CacheEnd, RacesWithReleases)
 				pool_unref(pool);
 				return;
 			}
-			std::vector<pool_guard_t> guards = get_n(pool, per_thread);
+			std::vector<pool_guard_t> guards =
+				get_n(pool, per_thread);
 			start.arrive_and_wait();
 			release_all(guards);
 		});
@@ -476,7 +503,7 @@ TEST_F(Cache, LastUnrefOnAnotherThread)
 		workers.emplace_back([&, i, mine = pool_ref(pool)] {
 			std::vector<pool_guard_t> two = get_n(mine, 2);
 			got.arrive_and_wait(); /* six misses */
-			release_all(two); /* two cached in this thread */
+			release_all(two);      /* two cached in this thread */
 			if (i > 0)
 				pool_unref(mine);
 			cached.count_down();
@@ -516,14 +543,18 @@ TEST_F(NoCaches, EveryCallUsesTheDepot)
 	build(2);
 	std::vector<pool_guard_t> objs = get_n(pool, 5);
 	release_all(objs);
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 5 = 0 hits + 5 misses (0 failed); "
-					     "created 5, destroyed 3; out 0, peak 5; idle 2 (0 cached) of 2");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 5 = 0 hits + 5 misses (0 failed); "
+		  "created 5, destroyed 3; out 0, peak 5; idle 2 (0 cached) of "
+		  "2");
 	std::thread([this] {
 		std::vector<pool_guard_t> two = get_n(pool, 2); /* two hits */
 		release_all(two);
 	}).join();
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 7 = 2 hits + 5 misses (0 failed); "
-					     "created 5, destroyed 3; out 0, peak 5; idle 2 (0 cached) of 2");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 7 = 2 hits + 5 misses (0 failed); "
+		  "created 5, destroyed 3; out 0, peak 5; idle 2 (0 cached) of "
+		  "2");
 }
 
 TEST_F(NoCaches, GuardsOutliveTheLastReference)
@@ -622,7 +653,8 @@ TEST_F(Cache, MaxSizeBoundsTheDepotCacheSizeEachThread)
 		if (i == threads) {
 			full.arrive_and_wait();
 			pool_stats_t stats = pool_stats(pool);
-			EXPECT_EQ(stats.available - stats.cached, 4u); /* the depot */
+			EXPECT_EQ(stats.available - stats.cached,
+				  4u); /* the depot */
 			EXPECT_EQ(stats.cached, (size_t)threads * 3);
 			EXPECT_STREQ(broken_invariant(stats), "");
 			looked.count_down();

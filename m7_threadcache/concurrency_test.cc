@@ -43,8 +43,10 @@ TEST_F(ThreadSafe, ConcurrentGet)
 		all_out.arrive_and_wait();
 	});
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 10 = 0 hits + 10 misses (0 failed); "
-					     "created 10, destroyed 0; out 0, peak 10; idle 10 (0 cached) of 20");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 10 = 0 hits + 10 misses (0 failed); "
+		  "created 10, destroyed 0; out 0, peak 10; idle 10 (0 cached) "
+		  "of 20");
 }
 
 /* test_concurrent_get_and_return: 100 threads, max_size 5. The spec's
@@ -55,7 +57,7 @@ TEST_F(ThreadSafe, ConcurrentGetAndReturn)
 	bufs.len = 0;
 	bufs.capacity = 100; /* Vec::with_capacity(100) */
 	build(5, ByteBuffers::clear);
-	std::atomic<int> counter{0};
+	std::atomic<int> counter{ 0 };
 	Latch all_out(100);
 
 	run_threads(100, [&](int) {
@@ -70,8 +72,10 @@ TEST_F(ThreadSafe, ConcurrentGetAndReturn)
 
 	EXPECT_EQ(counter, 100);
 	EXPECT_EQ(pool_len(pool), 5u);
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 100 = 0 hits + 100 misses (0 failed); "
-					     "created 100, destroyed 95; out 0, peak 100; idle 5 (0 cached) of 5");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 100 = 0 hits + 100 misses (0 failed); "
+		  "created 100, destroyed 95; out 0, peak 100; idle 5 (0 "
+		  "cached) of 5");
 	EXPECT_EQ(bufs.resets, 100); /* every return is reset */
 }
 
@@ -89,7 +93,8 @@ TEST_F(ThreadSafe, StatisticsWhileThreadsHoldObjects)
 			got.wait();
 			pool_stats_t stats = pool_stats(pool);
 			EXPECT_EQ(stats.allocated, 5u);
-			EXPECT_EQ(stats.allocated + stats.available, stats.created_count);
+			EXPECT_EQ(stats.allocated + stats.available,
+				  stats.created_count);
 			EXPECT_EQ(stats.peak_allocated, 5u);
 			done.count_down();
 			return;
@@ -179,7 +184,7 @@ TEST_F(ThreadSafe, ConcurrentReset)
 
 /* A factory that fails on every fifth call, so that failures happen while
  * the threads run. */
-std::atomic<unsigned> flaky_calls{0};
+std::atomic<unsigned> flaky_calls{ 0 };
 
 void *flaky_make(void *ctx)
 {
@@ -226,7 +231,7 @@ TEST_F(ThreadSafe, SnapshotsAddUpUnderLoad)
 	build(2, ByteBuffers::clear, flaky_make);
 	const int getters = 4;
 	Latch started(getters + 1); /* and the preallocator */
-	std::atomic<bool> stop{false};
+	std::atomic<bool> stop{ false };
 	std::string broken;
 	int snapshots = 0;
 
@@ -237,7 +242,8 @@ TEST_F(ThreadSafe, SnapshotsAddUpUnderLoad)
 
 			for (snapshots = 0; snapshots < 2000; snapshots++) {
 				pool_stats_t now = pool_stats(pool);
-				const char *rule = broken_invariant_under_load(now);
+				const char *rule =
+					broken_invariant_under_load(now);
 
 				if (!*rule && *went_back(before, now))
 					rule = went_back(before, now);
@@ -251,10 +257,13 @@ TEST_F(ThreadSafe, SnapshotsAddUpUnderLoad)
 			return;
 		}
 		for (unsigned round = 0; round == 0 || !stop; round++) {
-			if (i == 1) { /* the preallocator: 0, -ENOSPC or -EAGAIN */
+			if (i ==
+			    1) { /* the preallocator: 0, -ENOSPC or -EAGAIN */
 				int err = pool_preallocate(pool, 1);
 
-				EXPECT_TRUE(err == 0 || err == -ENOSPC || err == -EAGAIN) << err;
+				EXPECT_TRUE(err == 0 || err == -ENOSPC ||
+					    err == -EAGAIN)
+					<< err;
 			} else {
 				pool_guard_t g[4];
 				size_t n = 1 + (round + (unsigned)i) % 4;

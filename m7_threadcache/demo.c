@@ -37,7 +37,8 @@ static void *make_buffer(void *ctx)
 
 	if (!b)
 		return NULL;
-	*b = (struct buffer){ .capacity = BUFFER_CAPACITY, .data = malloc(BUFFER_CAPACITY) };
+	*b = (struct buffer){ .capacity = BUFFER_CAPACITY,
+			      .data = malloc(BUFFER_CAPACITY) };
 	if (!b->data) {
 		free(b);
 		return NULL;
@@ -100,8 +101,8 @@ static int task(pool_t *pool, int thread_id, int task_id)
 		return errno;
 	if (buf.obj->len != 0)
 		return EPROTO; /* the reset did not clear it */
-	int len = snprintf(buf.obj->data, buf.obj->capacity, "Thread %d Task %d",
-			   thread_id, task_id);
+	int len = snprintf(buf.obj->data, buf.obj->capacity,
+			   "Thread %d Task %d", thread_id, task_id);
 
 	buf.obj->len = (size_t)len;
 	nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
@@ -151,8 +152,8 @@ int main(void)
 		perror("pool_stats_report");
 		status = 1;
 	}
-	printf("\nProcessing %d tasks across %d threads...\n\n", THREADS * TASKS,
-	       THREADS);
+	printf("\nProcessing %d tasks across %d threads...\n\n",
+	       THREADS * TASKS, THREADS);
 
 	struct worker workers[THREADS];
 	int started = 0;
@@ -173,7 +174,8 @@ int main(void)
 	for (int i = 0; i < started; i++) {
 		pthread_join(workers[i].thread, NULL);
 		if (workers[i].err) {
-			fprintf(stderr, "thread %d: %s\n", i, strerror(workers[i].err));
+			fprintf(stderr, "thread %d: %s\n", i,
+				strerror(workers[i].err));
 			status = 1;
 		}
 	}

@@ -63,7 +63,9 @@ DemoRun run_demo()
 /* Reads the lines one after the other. */
 class Reader {
       public:
-	explicit Reader(const std::vector<std::string> &lines) : lines_(lines) {}
+	explicit Reader(const std::vector<std::string> &lines) : lines_(lines)
+	{
+	}
 
 	bool done() const { return at_ >= lines_.size(); }
 	const std::string &next() { return done() ? empty_ : lines_[at_++]; }
@@ -83,7 +85,8 @@ TEST_F(Demo, OutputHasTheSpecsShape)
 	build(10);
 	ASSERT_EQ(pool_preallocate(pool, 5), 0);
 	char initial[1024];
-	ASSERT_LT(pool_stats_report(pool, initial, sizeof(initial)), (int)sizeof(initial));
+	ASSERT_LT(pool_stats_report(pool, initial, sizeof(initial)),
+		  (int)sizeof(initial));
 
 	DemoRun run = run_demo();
 	ASSERT_EQ(run.status, 0);
@@ -103,13 +106,15 @@ TEST_F(Demo, OutputHasTheSpecsShape)
 		const std::string &line = out.next();
 		int thread = -1, task = -1, end = 0;
 
-		ASSERT_EQ(sscanf(line.c_str(), "Thread %d completed task %d%n", &thread,
-				 &task, &end),
+		ASSERT_EQ(sscanf(line.c_str(), "Thread %d completed task %d%n",
+				 &thread, &task, &end),
 			  2)
 			<< line;
 		ASSERT_EQ((size_t)end, line.size()) << line;
-		ASSERT_TRUE(thread >= 0 && thread < 4 && task >= 0 && task < 5) << line;
-		EXPECT_TRUE(seen.insert({ thread, task }).second) << "twice: " << line;
+		ASSERT_TRUE(thread >= 0 && thread < 4 && task >= 0 && task < 5)
+			<< line;
+		EXPECT_TRUE(seen.insert({ thread, task }).second)
+			<< "twice: " << line;
 		EXPECT_EQ(task, last_task[thread] + 1) << line;
 		last_task[thread] = task;
 	}
@@ -127,7 +132,8 @@ TEST_F(Demo, OutputHasTheSpecsShape)
 	EXPECT_EQ(out.next(), "- Failed gets: 0");
 	int peak = -1;
 	const std::string &peak_line = out.next();
-	EXPECT_EQ(sscanf(peak_line.c_str(), "- Peak allocated: %d", &peak), 1) << peak_line;
+	EXPECT_EQ(sscanf(peak_line.c_str(), "- Peak allocated: %d", &peak), 1)
+		<< peak_line;
 	EXPECT_TRUE(peak >= 1 && peak <= 4) << peak_line;
 	EXPECT_EQ(out.next(), "- Current allocated: 0");
 	/* The workers have exited: their caches went back to the depot. */

@@ -110,21 +110,21 @@
 
 struct pool {
 	char pad_before[POOL__HEAD_OFFSET]; /* keep head's cache line */
-	struct pool__head head;	 /* the inline fast paths read it */
-	char pad_after[64];	 /* ... read-only */
-	refcount_atomic_t ref;	 /* references from pool_build and pool_ref */
-	mutex_t lock;		 /* guards every field below it */
-	vec_t depot;		 /* idle objects; last in, first out; with a
+	struct pool__head head;		    /* the inline fast paths read it */
+	char pad_after[64];		    /* ... read-only */
+	refcount_atomic_t ref; /* references from pool_build and pool_ref */
+	mutex_t lock;	       /* guards every field below it */
+	vec_t depot;	       /* idle objects; last in, first out; with a
 				    place for every live object */
-	pool_stats_t stats;	 /* the slow paths' counters; gets, allocated,
+	pool_stats_t stats;    /* the slow paths' counters; gets, allocated,
 				    available, cached are computed */
-	size_t taken;		 /* objects taken out with pool_guard_take */
-	intptr_t out;		 /* guards counted here, not in a slot (slow
+	size_t taken;	       /* objects taken out with pool_guard_take */
+	intptr_t out;	       /* guards counted here, not in a slot (slow
 				    paths, slots given back) */
-	size_t pins;		 /* objects being destroyed outside the lock */
-	bool ended;		 /* the last reference is gone; also read under
+	size_t pins;	       /* objects being destroyed outside the lock */
+	bool ended;	       /* the last reference is gone; also read under
 				    caches_lock, written under both */
-	size_t holds;		 /* once ended, under caches_lock: guards out,
+	size_t holds;	       /* once ended, under caches_lock: guards out,
 				    pins and the ender's; 0 frees the pool */
 	/* Set by pool_build, read-only after: */
 	bool cached;		 /* slots may be bound (membarrier works) */
@@ -139,14 +139,14 @@ _Static_assert(POOL_MAX_CACHE_SIZE <= POOL__N_MASK,
 
 __thread struct pool__tcache pool__tc;
 
-static mutex_t caches_lock;	      /* set up by setup_caches */
-static struct pool__tcache *caches;   /* registered caches; caches_lock */
+static mutex_t caches_lock;	    /* set up by setup_caches */
+static struct pool__tcache *caches; /* registered caches; caches_lock */
 static pthread_once_t caches_once = PTHREAD_ONCE_INIT;
-static pthread_key_t caches_key;      /* its destructor: thread_exit */
-static int caches_err;		      /* a setup error (-errno), or 0 */
-static bool membarrier_ok;	      /* registered for PRIVATE_EXPEDITED */
+static pthread_key_t caches_key; /* its destructor: thread_exit */
+static int caches_err;		 /* a setup error (-errno), or 0 */
+static bool membarrier_ok;	 /* registered for PRIVATE_EXPEDITED */
 static atomic_uint_least64_t next_id = 1;
-static atomic_int no_caches;	      /* pool__no_caches_for_testing */
+static atomic_int no_caches; /* pool__no_caches_for_testing */
 
 static const pool_guard_t empty_guard = { NULL, NULL };
 
@@ -170,8 +170,9 @@ static void setup_caches(void)
 	caches_err = mutex_init(&caches_lock);
 	if (caches_err == 0) /* LCOV_EXCL_BR_LINE */
 		caches_err = -pthread_key_create(&caches_key, thread_exit);
-	membarrier_ok = syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
-				0, 0) == 0;
+	membarrier_ok =
+		syscall(SYS_membarrier,
+			MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
 }
 
 pool_t *pool_build(const pool_config_t *config)
@@ -185,8 +186,10 @@ pool_t *pool_build(const pool_config_t *config)
 
 	if (!pool)
 		return NULL;
-	size_t max = config->max_size ? config->max_size : POOL_DEFAULT_MAX_SIZE;
-	size_t cache = config->cache_size ? config->cache_size : POOL_DEFAULT_CACHE_SIZE;
+	size_t max =
+		config->max_size ? config->max_size : POOL_DEFAULT_MAX_SIZE;
+	size_t cache = config->cache_size ? config->cache_size
+					  : POOL_DEFAULT_CACHE_SIZE;
 
 	if (cache > POOL_MAX_CACHE_SIZE)
 		cache = POOL_MAX_CACHE_SIZE;
@@ -211,7 +214,8 @@ pool_t *pool_build(const pool_config_t *config)
 		.factory = config->factory,
 		.destroy = config->destroy,
 	};
-	int err = caches_err ? caches_err : mutex_init(&pool->lock); /* LCOV_EXCL_BR_LINE */
+	int err = caches_err ? caches_err
+			     : mutex_init(&pool->lock); /* LCOV_EXCL_BR_LINE */
 
 	if (err) {
 		mem_free(pool);
@@ -262,7 +266,8 @@ static int reserve_places_locked(pool_t *pool, size_t extra)
 	assert(mutex_held(&pool->lock));
 	size_t live = live_locked(pool);
 
-	return vec_reserve(&pool->depot, extra > SIZE_MAX - live ? SIZE_MAX : live + extra);
+	return vec_reserve(&pool->depot,
+			   extra > SIZE_MAX - live ? SIZE_MAX : live + extra);
 }
 
 /* Put @obj in the depot if it has room; return false when it is full.
@@ -292,7 +297,8 @@ static void note_peak_locked(pool_t *pool)
  * Context: no lock held. */
 static void *create(pool_t *pool)
 {
-	assert(!mutex_held(&pool->lock) && "the factory runs without the pool's lock");
+	assert(!mutex_held(&pool->lock) &&
+	       "the factory runs without the pool's lock");
 	int saved = errno;
 
 	errno = 0;
@@ -395,9 +401,11 @@ static bool is_bound(const struct pool__slot *s, const pool_t *pool)
  * Return: how many objects went to @excess.
  * Context: caches_lock and the pool's lock are held; the slot's thread is
  * this one, or is not inside the fast path of a release of @pool. */
-static size_t unbind_locked(pool_t *pool, struct pool__slot *s, size_t limit, void **excess)
+static size_t unbind_locked(pool_t *pool, struct pool__slot *s, size_t limit,
+			    void **excess)
 {
-	assert(mutex_held(&caches_lock) && mutex_held(&pool->lock) && s->pool == pool);
+	assert(mutex_held(&caches_lock) && mutex_held(&pool->lock) &&
+	       s->pool == pool);
 	uint32_t n = slot_n(s);
 	size_t k = 0;
 
@@ -489,7 +497,8 @@ static struct pool__slot *bind(pool_t *pool)
 	evict(s);
 	mutex_lock(&caches_lock);
 	bool ok = pool->cached && !pool->ended &&
-		  (tc->registered || register_locked(tc) == 0); /* LCOV_EXCL_BR_LINE */
+		  (tc->registered ||
+		   register_locked(tc) == 0); /* LCOV_EXCL_BR_LINE */
 
 	if (ok) {
 		s->pool = pool;
@@ -648,8 +657,8 @@ void *pool_guard_take(pool_guard_t *guard)
  * Context: takes caches_lock and the pool's lock; destroys without them. */
 static void end_pool(pool_t *pool)
 {
-	assert(!mutex_held(&pool->lock) &&
-	       "the last reference is dropped with the lock held: unlock first");
+	assert(!mutex_held(&pool->lock) && "the last reference is dropped with "
+					   "the lock held: unlock first");
 	mutex_lock(&caches_lock);
 	mutex_lock(&pool->lock);
 	pool->ended = true;
@@ -662,11 +671,14 @@ static void end_pool(pool_t *pool)
 	 * when a release is inside its fast path at this very moment, which
 	 * CacheEnd.RacesWithReleases provokes but cannot guarantee. */
 	if (membarrier_ok && /* LCOV_EXCL_BR_LINE */
-	    syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
+	    syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) !=
+		    0)
 		abort(); /* LCOV_EXCL_LINE */
 	for (struct pool__tcache *tc = caches; tc; tc = tc->next)
-		while (__atomic_load_n(&slot_in(tc, pool)->busy, __ATOMIC_ACQUIRE)) /* LCOV_EXCL_BR_LINE */
-			sched_yield(); /* LCOV_EXCL_LINE */
+		while (__atomic_load_n(
+			&slot_in(tc, pool)->busy,
+			__ATOMIC_ACQUIRE)) /* LCOV_EXCL_BR_LINE */
+			sched_yield();	   /* LCOV_EXCL_LINE */
 	/* Every release that saw its slot bound has finished: take it all. */
 	mutex_lock(&pool->lock);
 	for (struct pool__tcache *tc = caches; tc; tc = tc->next) {
@@ -674,7 +686,8 @@ static void end_pool(pool_t *pool)
 
 		assert(!is_bound(s, pool));
 		if (s->pool == pool)
-			(void)unbind_locked(pool, s, SIZE_MAX, NULL); /* all fit */
+			(void)unbind_locked(pool, s, SIZE_MAX,
+					    NULL); /* all fit */
 	}
 	vec_t idle = pool->depot;
 
@@ -717,7 +730,8 @@ int pool_preallocate(pool_t *pool, size_t count)
 		mutex_lock(&pool->lock);
 		err = reserve_places_locked(pool, 1);
 		/* Other threads may have filled the depot meanwhile. */
-		bool keep = err == 0 && depot_put_locked(pool, obj, pool->stats.max_size);
+		bool keep = err == 0 &&
+			    depot_put_locked(pool, obj, pool->stats.max_size);
 
 		if (err == 0)
 			pool->stats.created_count++;
@@ -812,22 +826,22 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size)
 		return -EINVAL;
 	pool_stats_t s = pool_stats(pool);
 	double hit = 100.0 * pool_stats_hit_rate(&s);
-	int len = snprintf(buf, size,
-			   "Pool Statistics:\n"
-			   "- Total gets: %zu\n"
-			   "- Hits: %zu (%.1f%%)\n"
-			   "- Misses: %zu (%.1f%%)\n"
-			   "- Hit rate: %.1f%%\n"
-			   "- Created: %zu\n"
-			   "- Destroyed (pool full): %zu\n"
-			   "- Failed gets: %zu\n"
-			   "- Peak allocated: %zu\n"
-			   "- Current allocated: %zu\n"
-			   "- Available: %zu (%zu in thread caches)\n",
-			   s.gets, s.hits, hit, s.misses,
-			   100.0 * pool_stats_miss_rate(&s), hit, s.created_count,
-			   s.destroyed_count, s.failures, s.peak_allocated,
-			   s.allocated, s.available, s.cached);
+	int len = snprintf(
+		buf, size,
+		"Pool Statistics:\n"
+		"- Total gets: %zu\n"
+		"- Hits: %zu (%.1f%%)\n"
+		"- Misses: %zu (%.1f%%)\n"
+		"- Hit rate: %.1f%%\n"
+		"- Created: %zu\n"
+		"- Destroyed (pool full): %zu\n"
+		"- Failed gets: %zu\n"
+		"- Peak allocated: %zu\n"
+		"- Current allocated: %zu\n"
+		"- Available: %zu (%zu in thread caches)\n",
+		s.gets, s.hits, hit, s.misses, 100.0 * pool_stats_miss_rate(&s),
+		hit, s.created_count, s.destroyed_count, s.failures,
+		s.peak_allocated, s.allocated, s.available, s.cached);
 
 	if (len < 0)
 		return errno ? -errno : -EOVERFLOW;
@@ -835,12 +849,13 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size)
 		/* Append after what fit; once @buf is full, only measure. */
 		size_t done = (size_t)len < size ? (size_t)len : size;
 		bool one = s.destroyed_count == 1;
-		int more = snprintf(buf ? buf + done : NULL, size - done,
-				    "- Recommendation: raise max_size from %zu to %zu "
-				    "(the peak); %zu %s destroyed because the pool "
-				    "was full\n",
-				    s.max_size, s.peak_allocated, s.destroyed_count,
-				    one ? "object was" : "objects were");
+		int more = snprintf(
+			buf ? buf + done : NULL, size - done,
+			"- Recommendation: raise max_size from %zu to %zu "
+			"(the peak); %zu %s destroyed because the pool "
+			"was full\n",
+			s.max_size, s.peak_allocated, s.destroyed_count,
+			one ? "object was" : "objects were");
 
 		if (more < 0)
 			return errno ? -errno : -EOVERFLOW;

@@ -189,16 +189,17 @@ void *pool_guard_take(pool_guard_t *guard);
 
 /* POOL_GUARD - declare guard @name = pool_get(@pool), released when @name
  * goes out of scope (__attribute__((cleanup))). */
-#define POOL_GUARD(name, pool) \
-	pool_guard_t name __attribute__((cleanup(pool_guard_release))) = pool_get(pool)
+#define POOL_GUARD(name, pool)                                                 \
+	pool_guard_t name __attribute__((cleanup(pool_guard_release))) =       \
+		pool_get(pool)
 
 /* Counters; each is 0 for a NULL pool. Each call takes a snapshot and
  * reads one counter of it: with other threads at work, two calls are two
  * moments. */
-size_t pool_available(const pool_t *pool);     /* idle objects, caches included */
-size_t pool_allocated(const pool_t *pool);     /* objects out in guards now */
+size_t pool_available(const pool_t *pool); /* idle objects, caches included */
+size_t pool_allocated(const pool_t *pool); /* objects out in guards now */
 size_t pool_created_count(const pool_t *pool); /* objects the factory made */
-size_t pool_len(const pool_t *pool);	       /* the spec's name: pool_available */
+size_t pool_len(const pool_t *pool); /* the spec's name: pool_available */
 
 /* The pool's statistics. Every thread counts its own gets from its cache
  * (and the objects it handed out and took back) in its cache, with plain
@@ -296,12 +297,12 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size);
  * atomic loads and stores: plain moves on x86, no lock prefix. */
 
 struct pool__head {
-	uint64_t id;		 /* never reused; 0 is no pool */
-	size_t slot;		 /* where in a thread's pool__tcache its slot
+	uint64_t id;	     /* never reused; 0 is no pool */
+	size_t slot;	     /* where in a thread's pool__tcache its slot
 				    is: the byte offset of slots[id %
 				    POOL_CACHE_SLOTS] */
-	pool_reset_fn reset;	 /* the configuration's */
-	void *ctx;		 /* the configuration's */
+	pool_reset_fn reset; /* the configuration's */
+	void *ctx;	     /* the configuration's */
 };
 
 /* One pool's cache in one thread. The guards this thread got minus those
@@ -318,16 +319,16 @@ struct pool__head {
  * while this thread may be storing nh, and neither store may undo the
  * other (pool.c). */
 struct pool__slot {
-	uint64_t id;		 /* the pool cached here; 0: none, or a pool
+	uint64_t id;   /* the pool cached here; 0: none, or a pool
 				    being ended (pool still set) */
-	uint64_t nh;		 /* hits << POOL__N_BITS | n (above): hits,
+	uint64_t nh;   /* hits << POOL__N_BITS | n (above): hits,
 				    the gets served from objs[]; n, the
 				    objects in objs[] */
-	uint32_t cap;		 /* the pool's cache_size */
-	int busy;		 /* 1 while this thread is inside the fast
+	uint32_t cap;  /* the pool's cache_size */
+	int busy;      /* 1 while this thread is inside the fast
 				    path of a release into this slot */
-	intptr_t base;		 /* n + out (see above) */
-	pool_t *pool;		 /* the pool cached here; NULL: none */
+	intptr_t base; /* n + out (see above) */
+	pool_t *pool;  /* the pool cached here; NULL: none */
 	void *objs[POOL_MAX_CACHE_SIZE]; /* idle objects, last in first out */
 };
 
@@ -336,7 +337,7 @@ struct pool__slot {
 #define POOL__HIT ((uint64_t)1 << POOL__N_BITS) /* one hit in nh */
 
 struct pool__tcache {
-	int registered;		 /* on the list that pool.c walks */
+	int registered;			  /* on the list that pool.c walks */
 	struct pool__tcache *next, *prev; /* that list */
 	struct pool__slot slots[POOL_CACHE_SLOTS];
 };
@@ -359,7 +360,8 @@ void pool__no_caches_for_testing(int off);
 
 static inline const struct pool__head *pool__head_of(const pool_t *pool)
 {
-	return (const struct pool__head *)((const char *)pool + POOL__HEAD_OFFSET);
+	return (const struct pool__head *)((const char *)pool +
+					   POOL__HEAD_OFFSET);
 }
 
 /* This thread's slot for the pool of @h: the thread's pool__tcache plus
@@ -375,14 +377,16 @@ static inline pool_guard_t pool_get(pool_t *pool)
 		const struct pool__head *h = pool__head_of(pool);
 		struct pool__slot *s = pool__my_slot(h);
 		uint64_t nh = POOL__LOAD(&s->nh);
-		size_t n = nh & POOL__N_MASK; /* a word: objs[n - 1] is one move */
+		size_t n =
+			nh & POOL__N_MASK; /* a word: objs[n - 1] is one move */
 
 		if (__builtin_expect(POOL__LOAD(&s->id) == h->id && n > 0, 1)) {
 			pool_guard_t g;
 
 			g.pool = pool;
 			g.obj = s->objs[n - 1];
-			POOL__STORE(&s->nh, nh + POOL__HIT - 1); /* hits + 1, n - 1 */
+			POOL__STORE(&s->nh,
+				    nh + POOL__HIT - 1); /* hits + 1, n - 1 */
 			return g;
 		}
 	}
@@ -445,40 +449,41 @@ static inline void pool_guard_release(pool_guard_t *guard)
  * @type objects. The functions are static inline, the same code as the
  * untyped ones; the trailing struct declaration only takes the semicolon.
  */
-#define POOL_TYPED(name, type)                                            \
-	typedef struct name##_guard {                                     \
-		pool_t *pool; /* where the object goes back */            \
-		type *obj;    /* the object, NULL when the guard is empty */ \
-	} name##_guard_t;                                                 \
-	static inline name##_guard_t name##_get(pool_t *pool)             \
-	{                                                                 \
-		pool_guard_t raw = pool_get(pool);                        \
-		name##_guard_t g = { raw.pool, (type *)raw.obj };         \
-		return g;                                                 \
-	}                                                                 \
-	static inline void name##_guard_release(name##_guard_t *g)        \
-	{                                                                 \
-		if (!g)                                                   \
-			return;                                           \
-		pool_guard_t raw = { g->pool, g->obj };                   \
-		g->pool = NULL;                                           \
-		g->obj = NULL;                                            \
-		pool_guard_release(&raw);                                 \
-	}                                                                 \
-	static inline type *name##_guard_take(name##_guard_t *g)          \
-	{                                                                 \
-		if (!g)                                                   \
-			return NULL;                                      \
-		pool_guard_t raw = { g->pool, g->obj };                   \
-		g->pool = NULL;                                           \
-		g->obj = NULL;                                            \
-		return (type *)pool_guard_take(&raw);                     \
-	}                                                                 \
+#define POOL_TYPED(name, type)                                                 \
+	typedef struct name##_guard {                                          \
+		pool_t *pool; /* where the object goes back */                 \
+		type *obj;    /* the object, NULL when the guard is empty */   \
+	} name##_guard_t;                                                      \
+	static inline name##_guard_t name##_get(pool_t *pool)                  \
+	{                                                                      \
+		pool_guard_t raw = pool_get(pool);                             \
+		name##_guard_t g = { raw.pool, (type *)raw.obj };              \
+		return g;                                                      \
+	}                                                                      \
+	static inline void name##_guard_release(name##_guard_t *g)             \
+	{                                                                      \
+		if (!g)                                                        \
+			return;                                                \
+		pool_guard_t raw = { g->pool, g->obj };                        \
+		g->pool = NULL;                                                \
+		g->obj = NULL;                                                 \
+		pool_guard_release(&raw);                                      \
+	}                                                                      \
+	static inline type *name##_guard_take(name##_guard_t *g)               \
+	{                                                                      \
+		if (!g)                                                        \
+			return NULL;                                           \
+		pool_guard_t raw = { g->pool, g->obj };                        \
+		g->pool = NULL;                                                \
+		g->obj = NULL;                                                 \
+		return (type *)pool_guard_take(&raw);                          \
+	}                                                                      \
 	struct name##_guard
 
 /* POOL_TYPED_GUARD - declare typed guard @var = name##_get(@pool),
  * released when @var goes out of scope (__attribute__((cleanup))). */
-#define POOL_TYPED_GUARD(name, var, pool) \
-	name##_guard_t var __attribute__((cleanup(name##_guard_release))) = name##_get(pool)
+#define POOL_TYPED_GUARD(name, var, pool)                                      \
+	name##_guard_t var __attribute__((cleanup(name##_guard_release))) =    \
+		name##_get(pool)
 
 #endif

@@ -183,17 +183,23 @@ TEST_F(Peak, StaysWhenObjectsAreDestroyed)
 	 * flushes one to the depot, which takes two; two are destroyed. */
 	release_all(many);
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 6 = 0 hits + 6 misses (0 failed); "
-					     "created 6, destroyed 2; out 0, peak 6; idle 4 (2 cached) of 2");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 6 = 0 hits + 6 misses (0 failed); "
+		  "created 6, destroyed 2; out 0, peak 6; idle 4 (2 cached) of "
+		  "2");
 
 	/* Two hits from the cache, then a refill of one from the depot. */
 	std::vector<pool_guard_t> few = get_n(pool, 3);
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 9 = 3 hits + 6 misses (0 failed); "
-					     "created 6, destroyed 2; out 3, peak 6; idle 1 (0 cached) of 2");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 9 = 3 hits + 6 misses (0 failed); "
+		  "created 6, destroyed 2; out 3, peak 6; idle 1 (0 cached) of "
+		  "2");
 	release_all(few);
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 9 = 3 hits + 6 misses (0 failed); "
-					     "created 6, destroyed 2; out 0, peak 6; idle 4 (2 cached) of 2");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 9 = 3 hits + 6 misses (0 failed); "
+		  "created 6, destroyed 2; out 0, peak 6; idle 4 (2 cached) of "
+		  "2");
 }
 
 /* Milestone 6 counted 1 here (one object out at a time). The thread cache
@@ -236,9 +242,11 @@ using Counting = m7_test::StatsTest;
 TEST_F(Counting, StartsAtZero)
 {
 	build(0); /* the default max_size */
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 0 = 0 hits + 0 misses (0 failed); "
-					     "created 0, destroyed 0; out 0, peak 0; idle 0 (0 cached) of " +
-					     std::to_string(POOL_DEFAULT_MAX_SIZE));
+	EXPECT_EQ(
+		summary(pool_stats(pool)),
+		"gets 0 = 0 hits + 0 misses (0 failed); "
+		"created 0, destroyed 0; out 0, peak 0; idle 0 (0 cached) of " +
+			std::to_string(POOL_DEFAULT_MAX_SIZE));
 }
 
 TEST_F(Counting, MaxSizeIsTheConfiguredOne)
@@ -252,8 +260,10 @@ TEST_F(Counting, PreallocateCountsCreatedNotGets)
 	build(10);
 	ASSERT_EQ(pool_preallocate(pool, 4), 0);
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 0 = 0 hits + 0 misses (0 failed); "
-					     "created 4, destroyed 0; out 0, peak 0; idle 4 (0 cached) of 10");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 0 = 0 hits + 0 misses (0 failed); "
+		  "created 4, destroyed 0; out 0, peak 0; idle 4 (0 cached) of "
+		  "10");
 }
 
 /* The spec's test_miss_rate loop taken literally: each object goes back at
@@ -293,8 +303,10 @@ TEST_F(Counting, ReturnsToAFullPoolAreDestroyed)
 	 * last flush finds the depot full. */
 	release_all(objs);
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 5 = 0 hits + 5 misses (0 failed); "
-					     "created 5, destroyed 1; out 0, peak 5; idle 4 (2 cached) of 2");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 5 = 0 hits + 5 misses (0 failed); "
+		  "created 5, destroyed 1; out 0, peak 5; idle 4 (2 cached) of "
+		  "2");
 	EXPECT_EQ(bufs.destroyed, 1);
 }
 
@@ -327,8 +339,10 @@ TEST_F(Counting, TakeLeavesTheAccounts)
 
 	/* created 2 = idle 1 + out 0 + destroyed 0 + taken 1; the get moved
 	 * both to the cache, so the peak is 2. */
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 1 = 1 hits + 0 misses (0 failed); "
-					     "created 2, destroyed 0; out 0, peak 2; idle 1 (1 cached) of 5");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 1 = 1 hits + 0 misses (0 failed); "
+		  "created 2, destroyed 0; out 0, peak 2; idle 1 (1 cached) of "
+		  "5");
 	ByteBuffers::destroy(mine, &bufs);
 }
 
@@ -345,13 +359,17 @@ TEST_F(Failure, FactoryFailureIsAMissAndAFailure)
 	EXPECT_EQ(g.obj, nullptr);
 	EXPECT_EQ(errno, ENOMEM);
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 1 = 0 hits + 1 misses (1 failed); "
-					     "created 0, destroyed 0; out 0, peak 0; idle 0 (0 cached) of 5");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 1 = 0 hits + 1 misses (1 failed); "
+		  "created 0, destroyed 0; out 0, peak 0; idle 0 (0 cached) of "
+		  "5");
 
 	bufs.fail_after = -1; /* the factory works again */
 	get_and_release(pool);
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 2 = 0 hits + 2 misses (1 failed); "
-					     "created 1, destroyed 0; out 0, peak 1; idle 1 (1 cached) of 5");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 2 = 0 hits + 2 misses (1 failed); "
+		  "created 1, destroyed 0; out 0, peak 1; idle 1 (1 cached) of "
+		  "5");
 }
 
 TEST_F(Failure, FactoryErrnoIsReportedAndCounted)
@@ -379,8 +397,10 @@ TEST_F(Failure, OutOfMemoryOnAMiss)
 	EXPECT_EQ(bufs.made, 1);
 	EXPECT_EQ(bufs.alive(), 0); /* destroyed at once, and not counted */
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 1 = 0 hits + 1 misses (1 failed); "
-					     "created 0, destroyed 0; out 0, peak 0; idle 0 (0 cached) of 5");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 1 = 0 hits + 1 misses (1 failed); "
+		  "created 0, destroyed 0; out 0, peak 0; idle 0 (0 cached) of "
+		  "5");
 }
 
 TEST_F(Failure, AHitNeedsNoMemory)
@@ -404,8 +424,10 @@ TEST_F(Failure, PreallocateFailuresAreNotGets)
 	bufs.fail_after = bufs.made + 2; /* then the factory gives up */
 	EXPECT_EQ(pool_preallocate(pool, 4), -ENOMEM);
 
-	EXPECT_EQ(summary(pool_stats(pool)), "gets 0 = 0 hits + 0 misses (0 failed); "
-					     "created 2, destroyed 0; out 0, peak 0; idle 2 (0 cached) of 5");
+	EXPECT_EQ(summary(pool_stats(pool)),
+		  "gets 0 = 0 hits + 0 misses (0 failed); "
+		  "created 2, destroyed 0; out 0, peak 0; idle 2 (0 cached) of "
+		  "5");
 }
 
 TEST_F(Failure, PreallocatePastMaxSizeMakesNothing)
@@ -529,8 +551,10 @@ TEST_F(Lifetime, LastReferenceDroppedOnAnotherThread)
 
 TEST(BadInput, NullPool)
 {
-	EXPECT_EQ(summary(pool_stats(nullptr)), "gets 0 = 0 hits + 0 misses (0 failed); "
-						"created 0, destroyed 0; out 0, peak 0; idle 0 (0 cached) of 0");
+	EXPECT_EQ(summary(pool_stats(nullptr)),
+		  "gets 0 = 0 hits + 0 misses (0 failed); "
+		  "created 0, destroyed 0; out 0, peak 0; idle 0 (0 cached) of "
+		  "0");
 	EXPECT_EQ(pool_available(nullptr), 0u);
 	EXPECT_EQ(pool_allocated(nullptr), 0u);
 	EXPECT_EQ(pool_created_count(nullptr), 0u);

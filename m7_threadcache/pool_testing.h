@@ -57,8 +57,8 @@ class StatsTest : public ::testing::Test {
 		EXPECT_EQ(bufs.alive(), 0) << "buffers leaked";
 	}
 
-	ByteBuffers bufs; /* vec![0u8; 1024] unless the test changes it */
-	size_t cache_size = 0; /* for build(); 0: the default */
+	ByteBuffers bufs;	/* vec![0u8; 1024] unless the test changes it */
+	size_t cache_size = 0;	/* for build(); 0: the default */
 	pool_t *pool = nullptr; /* nullptr: a test that ended it itself */
 };
 
@@ -90,10 +90,11 @@ inline std::string summary(const pool_stats_t &s)
 {
 	auto n = [](size_t v) { return std::to_string(v); };
 
-	return "gets " + n(s.gets) + " = " + n(s.hits) + " hits + " + n(s.misses) +
-	       " misses (" + n(s.failures) + " failed); created " + n(s.created_count) +
-	       ", destroyed " + n(s.destroyed_count) + "; out " + n(s.allocated) +
-	       ", peak " + n(s.peak_allocated) + "; idle " + n(s.available) + " (" +
+	return "gets " + n(s.gets) + " = " + n(s.hits) + " hits + " +
+	       n(s.misses) + " misses (" + n(s.failures) +
+	       " failed); created " + n(s.created_count) + ", destroyed " +
+	       n(s.destroyed_count) + "; out " + n(s.allocated) + ", peak " +
+	       n(s.peak_allocated) + "; idle " + n(s.available) + " (" +
 	       n(s.cached) + " cached) of " + n(s.max_size);
 }
 

@@ -100,9 +100,11 @@ TEST_F(Report, PercentagesRoundToOneDecimal)
 	release_all(one);
 
 	EXPECT_NE(text.find("- Hits: 1 (33.3%)\n"), std::string::npos) << text;
-	EXPECT_NE(text.find("- Misses: 2 (66.7%)\n"), std::string::npos) << text;
+	EXPECT_NE(text.find("- Misses: 2 (66.7%)\n"), std::string::npos)
+		<< text;
 	EXPECT_NE(text.find("- Hit rate: 33.3%\n"), std::string::npos) << text;
-	EXPECT_NE(text.find("- Current allocated: 1\n"), std::string::npos) << text;
+	EXPECT_NE(text.find("- Current allocated: 1\n"), std::string::npos)
+		<< text;
 }
 
 /* --- the recommendation -------------------------------------------------- */
@@ -116,10 +118,11 @@ TEST_F(Report, RecommendationSaysObjectInTheSingular)
 	release_all(three);
 	std::string text = report(pool);
 
-	EXPECT_NE(text.find("- Recommendation: raise max_size from 1 to 3 (the "
-			    "peak); 1 object was destroyed because the pool was "
-			    "full\n"),
-		  std::string::npos)
+	EXPECT_NE(
+		text.find("- Recommendation: raise max_size from 1 to 3 (the "
+			  "peak); 1 object was destroyed because the pool was "
+			  "full\n"),
+		std::string::npos)
 		<< text;
 }
 
@@ -166,7 +169,8 @@ TEST_F(Report, NoRecommendationWhenThePeakFits)
 TEST_F(Report, NullBufferOfSizeZeroMeasures)
 {
 	build_busy_pool();
-	EXPECT_EQ(pool_stats_report(pool, nullptr, 0), (int)strlen(busy_report));
+	EXPECT_EQ(pool_stats_report(pool, nullptr, 0),
+		  (int)strlen(busy_report));
 }
 
 TEST_F(Report, SizeZeroWritesNothing)
@@ -193,10 +197,12 @@ TEST_F(Report, TruncatesLikeSnprintfAtEverySize)
 			<< "size " << size;
 		size_t kept = size - 1 < len ? size - 1 : len;
 		ASSERT_EQ(buf[kept], '\0') << "size " << size;
-		ASSERT_EQ(std::string(buf.data()), std::string(busy_report, kept))
+		ASSERT_EQ(std::string(buf.data()),
+			  std::string(busy_report, kept))
 			<< "size " << size;
 		for (size_t i = size; i < buf.size(); i++)
-			ASSERT_EQ(buf[i], 'X') << "size " << size << ", byte " << i;
+			ASSERT_EQ(buf[i], 'X')
+				<< "size " << size << ", byte " << i;
 	}
 }
 

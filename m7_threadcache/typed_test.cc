@@ -21,7 +21,10 @@ using m7_test::Bytes;
 
 class TypedC : public ::testing::Test {
       protected:
-	void SetUp() override { ASSERT_NE(pool = typed_c_build(&counts, 2), nullptr); }
+	void SetUp() override
+	{
+		ASSERT_NE(pool = typed_c_build(&counts, 2), nullptr);
+	}
 	void TearDown() override
 	{
 		mem_fail_next(0);

@@ -125,21 +125,21 @@
 
 struct pool {
 	char pad_before[POOL__HEAD_OFFSET]; /* keep head's cache line */
-	struct pool__head head;	 /* the inline fast paths read it */
-	char pad_after[64];	 /* ... read-only */
-	refcount_atomic_t ref;	 /* references from pool_build and pool_ref */
-	mutex_t lock;		 /* guards every field below it */
-	vec_t depot;		 /* idle objects; last in, first out; with a
+	struct pool__head head;		    /* the inline fast paths read it */
+	char pad_after[64];		    /* ... read-only */
+	refcount_atomic_t ref; /* references from pool_build and pool_ref */
+	mutex_t lock;	       /* guards every field below it */
+	vec_t depot;	       /* idle objects; last in, first out; with a
 				    place for every live object */
-	pool_stats_t stats;	 /* the slow paths' counters; gets, allocated,
+	pool_stats_t stats;    /* the slow paths' counters; gets, allocated,
 				    available, cached are computed */
-	size_t taken;		 /* objects taken out with pool_guard_take */
-	intptr_t out;		 /* guards counted here, not in a slot (slow
+	size_t taken;	       /* objects taken out with pool_guard_take */
+	intptr_t out;	       /* guards counted here, not in a slot (slow
 				    paths, slots given back) */
-	size_t pins;		 /* objects being destroyed outside the lock */
-	bool ended;		 /* the last reference is gone; also read under
+	size_t pins;	       /* objects being destroyed outside the lock */
+	bool ended;	       /* the last reference is gone; also read under
 				    caches_lock, written under both */
-	size_t holds;		 /* once ended, under caches_lock: guards out,
+	size_t holds;	       /* once ended, under caches_lock: guards out,
 				    pins and the ender's; 0 frees the pool */
 	/* Set by pool_build, read-only after: */
 	bool cached;		 /* slots may be bound (membarrier works) */
@@ -154,14 +154,14 @@ _Static_assert(POOL_MAX_CACHE_SIZE <= POOL__N_MASK,
 
 __thread struct pool__tcache pool__tc;
 
-static mutex_t caches_lock;	      /* set up by setup_caches */
-static struct pool__tcache *caches;   /* registered caches; caches_lock */
+static mutex_t caches_lock;	    /* set up by setup_caches */
+static struct pool__tcache *caches; /* registered caches; caches_lock */
 static pthread_once_t caches_once = PTHREAD_ONCE_INIT;
-static pthread_key_t caches_key;      /* its destructor: thread_exit */
-static int caches_err;		      /* a setup error (-errno), or 0 */
-static bool membarrier_ok;	      /* registered for PRIVATE_EXPEDITED */
+static pthread_key_t caches_key; /* its destructor: thread_exit */
+static int caches_err;		 /* a setup error (-errno), or 0 */
+static bool membarrier_ok;	 /* registered for PRIVATE_EXPEDITED */
 static atomic_uint_least64_t next_id = 1;
-static atomic_int no_caches;	      /* pool__no_caches_for_testing */
+static atomic_int no_caches; /* pool__no_caches_for_testing */
 
 static const pool_guard_t empty_guard = { NULL, NULL };
 
@@ -185,8 +185,9 @@ static void setup_caches(void)
 	caches_err = mutex_init(&caches_lock);
 	if (caches_err == 0) /* LCOV_EXCL_BR_LINE */
 		caches_err = -pthread_key_create(&caches_key, thread_exit);
-	membarrier_ok = syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
-				0, 0) == 0;
+	membarrier_ok =
+		syscall(SYS_membarrier,
+			MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
 }
 
 pool_t *pool_build(const pool_config_t *config)
@@ -200,8 +201,10 @@ pool_t *pool_build(const pool_config_t *config)
 
 	if (!pool)
 		return NULL;
-	size_t max = config->max_size ? config->max_size : POOL_DEFAULT_MAX_SIZE;
-	size_t cache = config->cache_size ? config->cache_size : POOL_DEFAULT_CACHE_SIZE;
+	size_t max =
+		config->max_size ? config->max_size : POOL_DEFAULT_MAX_SIZE;
+	size_t cache = config->cache_size ? config->cache_size
+					  : POOL_DEFAULT_CACHE_SIZE;
 
 	if (cache > POOL_MAX_CACHE_SIZE)
 		cache = POOL_MAX_CACHE_SIZE;
@@ -226,7 +229,8 @@ pool_t *pool_build(const pool_config_t *config)
 		.factory = config->factory,
 		.destroy = config->destroy,
 	};
-	int err = caches_err ? caches_err : mutex_init(&pool->lock); /* LCOV_EXCL_BR_LINE */
+	int err = caches_err ? caches_err
+			     : mutex_init(&pool->lock); /* LCOV_EXCL_BR_LINE */
 
 	if (err) {
 		mem_free(pool);
@@ -277,7 +281,8 @@ static int reserve_places_locked(pool_t *pool, size_t extra)
 	assert(mutex_held(&pool->lock));
 	size_t live = live_locked(pool);
 
-	return vec_reserve(&pool->depot, extra > SIZE_MAX - live ? SIZE_MAX : live + extra);
+	return vec_reserve(&pool->depot,
+			   extra > SIZE_MAX - live ? SIZE_MAX : live + extra);
 }
 
 /* Put @obj in the depot if it has room; return false when it is full.
@@ -307,7 +312,8 @@ static void note_peak_locked(pool_t *pool)
  * Context: no lock held. */
 static void *create(pool_t *pool)
 {
-	assert(!mutex_held(&pool->lock) && "the factory runs without the pool's lock");
+	assert(!mutex_held(&pool->lock) &&
+	       "the factory runs without the pool's lock");
 	int saved = errno;
 
 	errno = 0;
@@ -410,9 +416,11 @@ static bool is_bound(const struct pool__slot *s, const pool_t *pool)
  * Return: how many objects went to @excess.
  * Context: caches_lock and the pool's lock are held; the slot's thread is
  * this one, or is not inside the fast path of a release of @pool. */
-static size_t unbind_locked(pool_t *pool, struct pool__slot *s, size_t limit, void **excess)
+static size_t unbind_locked(pool_t *pool, struct pool__slot *s, size_t limit,
+			    void **excess)
 {
-	assert(mutex_held(&caches_lock) && mutex_held(&pool->lock) && s->pool == pool);
+	assert(mutex_held(&caches_lock) && mutex_held(&pool->lock) &&
+	       s->pool == pool);
 	uint32_t n = slot_n(s);
 	size_t k = 0;
 
@@ -504,7 +512,8 @@ static struct pool__slot *bind(pool_t *pool)
 	evict(s);
 	mutex_lock(&caches_lock);
 	bool ok = pool->cached && !pool->ended &&
-		  (tc->registered || register_locked(tc) == 0); /* LCOV_EXCL_BR_LINE */
+		  (tc->registered ||
+		   register_locked(tc) == 0); /* LCOV_EXCL_BR_LINE */
 
 	if (ok) {
 		s->pool = pool;
@@ -524,11 +533,12 @@ static struct pool__slot *bind(pool_t *pool)
  * Context: the pool's lock is held. */
 static void *refill_locked(pool_t *pool, struct pool__slot *s)
 {
-	UNIMPLEMENTED("take an object for a get whose cache is empty: with a\n"
-		      "slot, refill it from the depot with up to half a cache and\n"
-		      "take one from it (the guard counted in the slot); without,\n"
-		      "one from the depot (the guard counted in pool->out); NULL\n"
-		      "when the depot is empty");
+	UNIMPLEMENTED(
+		"take an object for a get whose cache is empty: with a\n"
+		"slot, refill it from the depot with up to half a cache and\n"
+		"take one from it (the guard counted in the slot); without,\n"
+		"one from the depot (the guard counted in pool->out); NULL\n"
+		"when the depot is empty");
 	(void)pool;
 	(void)s;
 	return NULL;
@@ -655,11 +665,12 @@ void *pool_guard_take(pool_guard_t *guard)
  * Context: takes caches_lock and the pool's lock; destroys without them. */
 static void end_pool(pool_t *pool)
 {
-	UNIMPLEMENTED("end the pool: destroy every idle object, in the depot and\n"
-		      "in every thread's cache, exactly once, while releases may\n"
-		      "run on other threads; then pool->holds counts the guards\n"
-		      "out, the pins and this call, and the last hold frees the\n"
-		      "pool");
+	UNIMPLEMENTED(
+		"end the pool: destroy every idle object, in the depot and\n"
+		"in every thread's cache, exactly once, while releases may\n"
+		"run on other threads; then pool->holds counts the guards\n"
+		"out, the pins and this call, and the last hold frees the\n"
+		"pool");
 	(void)pool;
 }
 
@@ -692,7 +703,8 @@ int pool_preallocate(pool_t *pool, size_t count)
 		mutex_lock(&pool->lock);
 		err = reserve_places_locked(pool, 1);
 		/* Other threads may have filled the depot meanwhile. */
-		bool keep = err == 0 && depot_put_locked(pool, obj, pool->stats.max_size);
+		bool keep = err == 0 &&
+			    depot_put_locked(pool, obj, pool->stats.max_size);
 
 		if (err == 0)
 			pool->stats.created_count++;
@@ -772,22 +784,22 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size)
 		return -EINVAL;
 	pool_stats_t s = pool_stats(pool);
 	double hit = 100.0 * pool_stats_hit_rate(&s);
-	int len = snprintf(buf, size,
-			   "Pool Statistics:\n"
-			   "- Total gets: %zu\n"
-			   "- Hits: %zu (%.1f%%)\n"
-			   "- Misses: %zu (%.1f%%)\n"
-			   "- Hit rate: %.1f%%\n"
-			   "- Created: %zu\n"
-			   "- Destroyed (pool full): %zu\n"
-			   "- Failed gets: %zu\n"
-			   "- Peak allocated: %zu\n"
-			   "- Current allocated: %zu\n"
-			   "- Available: %zu (%zu in thread caches)\n",
-			   s.gets, s.hits, hit, s.misses,
-			   100.0 * pool_stats_miss_rate(&s), hit, s.created_count,
-			   s.destroyed_count, s.failures, s.peak_allocated,
-			   s.allocated, s.available, s.cached);
+	int len = snprintf(
+		buf, size,
+		"Pool Statistics:\n"
+		"- Total gets: %zu\n"
+		"- Hits: %zu (%.1f%%)\n"
+		"- Misses: %zu (%.1f%%)\n"
+		"- Hit rate: %.1f%%\n"
+		"- Created: %zu\n"
+		"- Destroyed (pool full): %zu\n"
+		"- Failed gets: %zu\n"
+		"- Peak allocated: %zu\n"
+		"- Current allocated: %zu\n"
+		"- Available: %zu (%zu in thread caches)\n",
+		s.gets, s.hits, hit, s.misses, 100.0 * pool_stats_miss_rate(&s),
+		hit, s.created_count, s.destroyed_count, s.failures,
+		s.peak_allocated, s.allocated, s.available, s.cached);
 
 	if (len < 0)
 		return errno ? -errno : -EOVERFLOW;
@@ -795,12 +807,13 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size)
 		/* Append after what fit; once @buf is full, only measure. */
 		size_t done = (size_t)len < size ? (size_t)len : size;
 		bool one = s.destroyed_count == 1;
-		int more = snprintf(buf ? buf + done : NULL, size - done,
-				    "- Recommendation: raise max_size from %zu to %zu "
-				    "(the peak); %zu %s destroyed because the pool "
-				    "was full\n",
-				    s.max_size, s.peak_allocated, s.destroyed_count,
-				    one ? "object was" : "objects were");
+		int more = snprintf(
+			buf ? buf + done : NULL, size - done,
+			"- Recommendation: raise max_size from %zu to %zu "
+			"(the peak); %zu %s destroyed because the pool "
+			"was full\n",
+			s.max_size, s.peak_allocated, s.destroyed_count,
+			one ? "object was" : "objects were");
 
 		if (more < 0)
 			return errno ? -errno : -EOVERFLOW;
