@@ -32,8 +32,8 @@ struct ByteBuffers {
 	size_t len = 1024; /* a new buffer holds len bytes of value fill */
 	uint8_t fill = 0;
 	size_t capacity = 0; /* and room for at least this many */
-	int fail_after =
-		-1; /* make() fails once this many succeeded; -1 never */
+	/* make() fails once this many succeeded; -1 never */
+	int fail_after = -1;
 	int fail_errno = 0; /* the errno a failing make() sets; 0 leaves it */
 
 	std::atomic<int> made{ 0 };
