@@ -162,23 +162,19 @@ class Watchdog : public ::testing::EmptyTestEventListener {
 		std::fprintf(
 			stderr,
 			"\nWATCHDOG: %s.%s still runs after %d s: a thread "
-			"waits "
-			"for something that will never come. Likely causes:\n"
+			"waits for something that will never come. "
+			"Likely causes:\n"
 			"  - a path that returns with the pool's lock still "
-			"held "
-			"(an early return, a failure branch without unlock);\n"
+			"held (an early return, a failure branch without "
+			"unlock);\n"
 			"  - a callback (factory, reset, destroy) run while "
-			"the "
-			"lock is held, which waits for another thread that "
-			"needs "
-			"the lock;\n"
+			"the lock is held, which waits for another thread "
+			"that needs the lock;\n"
 			"  - a callback that calls back into the pool while "
-			"the "
-			"lock is held.\n"
+			"the lock is held.\n"
 			"Find the waiting thread: run the test alone with "
 			"--test_arg=--gtest_filter=%s.%s under --config=tsan, "
-			"or "
-			"in gdb with OBJPOOL_WATCHDOG_SECONDS=0.\n",
+			"or in gdb with OBJPOOL_WATCHDOG_SECONDS=0.\n",
 			test.test_suite_name(), test.name(), seconds,
 			test.test_suite_name(), test.name());
 		std::fflush(stderr);
