@@ -191,8 +191,8 @@ TEST_F(PoolTest, PreallocateOutOfMemoryMakesNothing)
 	EXPECT_EQ(pool_preallocate(pool, 10), -ENOMEM);
 	EXPECT_EQ(bufs.made, 0);
 	EXPECT_EQ(pool_len(pool), 0u);
-	EXPECT_EQ(pool_preallocate(pool, 10),
-		  0); /* works once memory is back */
+	/* Works once memory is back. */
+	EXPECT_EQ(pool_preallocate(pool, 10), 0);
 	EXPECT_EQ(pool_len(pool), 10u);
 }
 
