@@ -500,7 +500,7 @@ TEST_F(RatesOfAPool, OneHitTwoMisses)
 	EXPECT_DOUBLE_EQ(pool_stats_miss_rate(&stats), 2.0 / 3.0);
 }
 
-/* --- lifetime: the last reference ------------------------------------------ */
+/* --- lifetime: the last reference --------------------------------------- */
 
 /* A guard holds a reference to the pool; when the owner has let go, the
  * guard's is the last, and giving the guard back frees the pool. So the
