@@ -116,12 +116,20 @@ static bool skip(enum object o, const struct row *r)
 	return r->large_only && o != LARGE;
 }
 
-/* @buf = @a @b, or stop when it does not fit. */
-static void join(char *buf, size_t size, const char *a, const char *b)
+/* Print @fmt and what follows into @buf (@size bytes), or stop, naming
+ * what fitted, when it does not fit. */
+__attribute__((format(printf, 3, 4))) static void format(char *buf, size_t size,
+							 const char *fmt, ...)
 {
-	if ((size_t)snprintf(buf, size, "%s%s", a, b) >= size) {
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= size) {
 		errno = ENAMETOOLONG;
-		die(a);
+		die(buf);
 	}
 }
 
@@ -138,19 +146,16 @@ static void find_programs(void)
 		if (len < 0)
 			die("/proc/self/exe");
 		exe[len] = '\0';
-		join(tree, sizeof(tree), exe, ".runfiles");
+		format(tree, sizeof(tree), "%s.runfiles", exe);
 		runfiles = tree;
 	}
-	join(prog_dir, sizeof(prog_dir), runfiles, "/objpool/bench/");
+	format(prog_dir, sizeof(prog_dir), "%s/objpool/bench/", runfiles);
 }
 
 /* @buf = the path of bench_@id, or stop when it does not fit. */
 static void program(char *buf, size_t size, const char *id)
 {
-	if ((size_t)snprintf(buf, size, "%sbench_%s", prog_dir, id) >= size) {
-		errno = ENAMETOOLONG;
-		die(id);
-	}
+	format(buf, size, "%sbench_%s", prog_dir, id);
 }
 
 /* Run @argv (@argv[0] looked up in PATH when it has no '/') with its
@@ -221,11 +226,7 @@ static void describe(struct pool *p, const char *id)
 	char *argv[] = { prog, "--describe", NULL };
 	const char *line;
 
-	if (strlen(id) >= sizeof(p->id)) {
-		errno = ENAMETOOLONG;
-		die(id);
-	}
-	strcpy(p->id, id);
+	format(p->id, sizeof(p->id), "%s", id);
 	program(prog, sizeof(prog), id);
 	line = run_or_die(argv);
 	for (int i = 0; i < 3; i++)
@@ -549,19 +550,14 @@ static void plot(const char *file, long runs, double load)
 	int bars = 0;
 	FILE *f;
 
-	if (file[0] != '/' && cwd) {
-		if ((size_t)snprintf(out, sizeof(out), "%s/%s", cwd, file) >=
-		    sizeof(out)) {
-			errno = ENAMETOOLONG;
-			die(file);
-		}
-	} else {
-		join(out, sizeof(out), file, "");
-	}
+	if (file[0] != '/' && cwd)
+		format(out, sizeof(out), "%s/%s", cwd, file);
+	else
+		format(out, sizeof(out), "%s", file);
 	if (!mkdtemp(dir))
 		die("mkdtemp");
-	join(data, sizeof(data), dir, "/rows.dat");
-	join(script, sizeof(script), dir, "/plot.gp");
+	format(data, sizeof(data), "%s/rows.dat", dir);
+	format(script, sizeof(script), "%s/plot.gp", dir);
 
 	/* A pool's bars side by side: its 1-thread row, then its 2-thread. */
 	if (!(f = fopen(data, "w")))

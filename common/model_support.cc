@@ -298,6 +298,23 @@ void set_replay_hint(const std::string &hint)
 	current().replay = hint;
 }
 
+std::string replay_command(const std::string &setting)
+{
+	const char *target = std::getenv("TEST_TARGET");
+
+	return std::string("bazel test ") +
+	       (target && *target ? target : "<this test>") +
+	       " --test_env=" + setting;
+}
+
+uint64_t splitmix64(uint64_t &state)
+{
+	uint64_t z = (state += 0x9e3779b97f4a7c15);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+	return z ^ (z >> 31);
+}
+
 void fail(const char *what, const std::string &expected,
 	  const std::string &actual)
 {

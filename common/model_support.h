@@ -168,6 +168,14 @@ void begin_step(const Op &op, const char *name);
 /* What a failure report ends with: how to replay it. */
 void set_replay_hint(const std::string &hint);
 
+/* "bazel test <this test's target> --test_env=@setting": the replay
+ * command of a test run with @setting in its environment. */
+std::string replay_command(const std::string &setting);
+
+/* splitmix64: a tiny, good enough, reproducible generator; advances
+ * @state and returns the next number. */
+uint64_t splitmix64(uint64_t &state);
+
 /* Report a divergence: step, operation, @what, expected and actual, the
  * replay hint; then abort(). */
 [[noreturn]] void fail(const char *what, const std::string &expected,

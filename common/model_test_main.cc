@@ -22,24 +22,15 @@
 
 namespace {
 
-/* splitmix64: a tiny, good enough, reproducible generator. */
-uint64_t next(uint64_t &state)
-{
-	uint64_t z = (state += 0x9e3779b97f4a7c15);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-	return z ^ (z >> 31);
-}
-
 /* The program of @seed: 1 to @max_ops operations of 3 random bytes. */
 std::vector<uint8_t> program(uint64_t seed, size_t max_ops)
 {
 	uint64_t state = seed;
-	size_t ops = 1 + next(state) % max_ops;
+	size_t ops = 1 + model::splitmix64(state) % max_ops;
 	std::vector<uint8_t> bytes(3 * ops);
 
 	for (uint8_t &b : bytes)
-		b = static_cast<uint8_t>(next(state));
+		b = static_cast<uint8_t>(model::splitmix64(state));
 	return bytes;
 }
 
@@ -71,17 +62,9 @@ const char *env(const char *name)
 	return value && *value ? value : nullptr;
 }
 
-/* "bazel test //m3_refcount:model_test --test_env=@setting" */
-std::string replay(const std::string &setting)
-{
-	const char *target = env("TEST_TARGET");
-	return std::string("bazel test ") + (target ? target : "<this test>") +
-	       " --test_env=" + setting;
-}
-
 void run(const std::vector<uint8_t> &bytes, const std::string &setting)
 {
-	model::set_replay_hint(replay(setting));
+	model::set_replay_hint(model::replay_command(setting));
 	model_run(bytes.data(), bytes.size());
 }
 
@@ -124,8 +107,10 @@ TEST(Model, EveryOperationUnderAllocationFailure)
 			uint64_t state = seed * 128 + code;
 
 			bytes.push_back(static_cast<uint8_t>(0x80 | code));
-			bytes.push_back(static_cast<uint8_t>(next(state)));
-			bytes.push_back(static_cast<uint8_t>(next(state)));
+			bytes.push_back(
+				static_cast<uint8_t>(model::splitmix64(state)));
+			bytes.push_back(
+				static_cast<uint8_t>(model::splitmix64(state)));
 			run(bytes, "MODEL_PROGRAM=" + hex(bytes));
 		}
 	}

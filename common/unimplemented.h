@@ -13,7 +13,7 @@
  * test that sees -38 says why.
  *
  * The message states the function's contract and goal, never the steps
- * (bustub's TODO under a documented header): the steps are the student's
+ * (bustub's one-line stub under a documented header): the steps are the student's
  * to find, with the milestone README's Hints, ordered from gentle to
  * explicit, when stuck.
  */

@@ -491,8 +491,8 @@ TEST_F(Ownership, FreeDestroysEachIdleObjectOnce)
 {
 	fill(5);
 	pool_guard_t g = pool_get(pool);
-	void *taken =
-		pool_guard_take(&g); /* no guard may be out at pool_free */
+	/* No guard may be out at pool_free. */
+	void *taken = pool_guard_take(&g);
 
 	pool_free(pool);
 	pool = nullptr;

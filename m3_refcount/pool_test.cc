@@ -443,8 +443,8 @@ TEST_F(Failure, ReleasesNeverAllocate)
 {
 	start(20);
 	ASSERT_EQ(pool_preallocate(pool, 2), 0);
-	std::vector<pool_guard_t> out =
-		get_many(pool, 30); /* 2 hits, 28 misses */
+	/* 2 hits, 28 misses. */
+	std::vector<pool_guard_t> out = get_many(pool, 30);
 	expect_counts(pool, 0, 30, 30);
 
 	mem_fail_next(1000);
@@ -656,9 +656,10 @@ TEST(RefcountDeathTest, DestroyCallbackReferencingTheDyingPoolAborts)
 			Reentrant r;
 			r.pool = pool_new(Reentrant::make, Reentrant::destroy,
 					  &r, 5);
+			/* The unref destroys the idle object, whose destroy
+			 * takes a reference to the dying pool: */
 			if (pool_preallocate(r.pool, 1) == 0)
-				pool_unref(
-					r.pool); /* destroys the idle object... */
+				pool_unref(r.pool);
 		},
 		"refcount: increment from 0");
 }

@@ -96,9 +96,9 @@ TEST_F(Checkpoint, BufferReset)
 	{
 		POOL_GUARD(buf, pool);
 		ASSERT_NE(buf.obj, nullptr);
-		EXPECT_EQ(bytes(buf.obj).size(), 0u); /* reset to empty */
-		EXPECT_EQ(bytes(buf.obj).capacity(),
-			  1024u); /* but capacity kept */
+		/* Reset to empty, but its capacity kept. */
+		EXPECT_EQ(bytes(buf.obj).size(), 0u);
+		EXPECT_EQ(bytes(buf.obj).capacity(), 1024u);
 	}
 	EXPECT_EQ(bufs.made, 1); /* the same buffer both times */
 }
@@ -226,8 +226,7 @@ TEST_F(Checkpoint, RebuildReset)
 	{
 		POOL_GUARD(v, pool);
 		ASSERT_NE(v.obj, nullptr);
-		EXPECT_EQ(bytes(v.obj),
-			  initial); /* reset to the initial state */
+		EXPECT_EQ(bytes(v.obj), initial); /* reset */
 	}
 	EXPECT_EQ(bufs.made, 1);
 	EXPECT_EQ(bufs.resets, 2); /* each return */

@@ -138,8 +138,8 @@ class PoolTest : public ::testing::Test {
 	}
 
 	Callbacks cb;
-	ByteBuffers &bufs =
-		cb.bufs; /* vec![0u8; 1024] unless a test says otherwise */
+	/* vec![0u8; 1024] unless a test says otherwise. */
+	ByteBuffers &bufs = cb.bufs;
 	pool_t *pool = nullptr;
 };
 
@@ -246,8 +246,7 @@ TEST_F(Checkpoint, SendSync)
 			pool_guard_t g = channel.receive();
 			if (g.obj) {
 				EXPECT_EQ(bytes(g.obj).size(), 1u);
-				bytes(g.obj).push_back(
-					0); /* written here too */
+				bytes(g.obj).push_back(0); /* written here */
 			}
 			pool_guard_release(&g);
 		}
@@ -272,8 +271,8 @@ TEST_F(Checkpoint, HighContention)
 			EXPECT_NE(obj.obj, nullptr);
 			if (n == 0)
 				all.arrive_and_wait(); /* all 20 out at once */
-			std::this_thread::
-				yield(); /* the spec's 100 µs of work */
+			/* The spec's 100 µs of work. */
+			std::this_thread::yield();
 		}
 	}).join();
 
@@ -483,8 +482,8 @@ TEST(Stress, ManyThreadsOwnershipAndCounts)
 		.reset = Owners::reset,
 		.destroy = Owners::destroy,
 		.ctx = &owners,
-		.max_size =
-			4, /* fewer than the threads: some objects are destroyed */
+		/* Fewer than the threads: some objects are destroyed. */
+		.max_size = 4,
 	};
 	pool_t *pool = pool_build(&config);
 	ASSERT_NE(pool, nullptr);

@@ -1,8 +1,8 @@
-/* Milestone 7 tests (carried from milestone 6): statistics with many threads. Milestone 5's
- * thread-safety checkpoints again, now asserting on the counters, and
- * snapshots taken while threads hammer the pool. No sleeps: latches line
- * the threads up, so that "all of them hold an object at once" is a fact,
- * not a hope. */
+/* Milestone 7 tests (carried from milestone 6): statistics with many
+ * threads. Milestone 5's thread-safety checkpoints again, now asserting
+ * on the counters, and snapshots taken while threads hammer the pool. No
+ * sleeps: latches line the threads up, so that "all of them hold an
+ * object at once" is a fact, not a hope. */
 #include "m7_threadcache/pool.h"
 
 #include <gtest/gtest.h>

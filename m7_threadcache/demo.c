@@ -1,5 +1,6 @@
 /* The spec's complete example in C: a pool of buffers shared by four
- * threads, with its statistics before and after. bazel run //m7_threadcache:demo
+ * threads, with its statistics before and after.
+ *	bazel run //m7_threadcache:demo
  *
  * The threads use the typed face of the pool (POOL_TYPED): their guards
  * hold a struct buffer *, not a void *. */

@@ -500,14 +500,15 @@ TEST_F(RatesOfAPool, OneHitTwoMisses)
 	EXPECT_DOUBLE_EQ(pool_stats_miss_rate(&stats), 2.0 / 3.0);
 }
 
-/* --- lifetime: the last reference ------------------------------------------ */
+/* --- lifetime: the last reference --------------------------------------- */
 
-/* A guard holds a reference to the pool; when the owner has let go, the
- * guard's is the last, and giving the guard back frees the pool. So the
- * release must be done with the pool, its lock released, before it drops
- * that reference: one that unrefs first unlocks freed memory (debug builds
- * abort when the held lock is destroyed; valgrind, ASan and TSan report
- * the use after free). */
+/* A guard holds the pool for its own release or take (not with a
+ * pool_ref: once the owner has let go, the ended pool counts it in its
+ * holds); the guard's hold is then the last, and giving the guard back
+ * frees the pool. So the release must be done with the pool, its lock
+ * released, before it drops that hold: one that drops it first unlocks
+ * freed memory (debug builds abort when the held lock is destroyed;
+ * valgrind, ASan and TSan report the use after free). */
 
 class Lifetime : public m7_test::StatsTest {
       protected:

@@ -1,6 +1,7 @@
-/* Milestone 7 tests (carried from milestone 6): the typed face, POOL_TYPED and POOL_TYPED_GUARD.
- * TypedC drives typed_test_c.c, which uses them from C (the language they
- * are for); TypedCxx checks that they compile and work in C++ too. */
+/* Milestone 7 tests (carried from milestone 6): the typed face,
+ * POOL_TYPED and POOL_TYPED_GUARD. TypedC drives typed_test_c.c, which
+ * uses them from C (the language they are for); TypedCxx checks that
+ * they compile and work in C++ too. */
 #include "m7_threadcache/pool.h"
 
 #include <gtest/gtest.h>

@@ -90,9 +90,9 @@
  * the release only reads: were it in nh, the word the release loads and
  * stores back (pool.h), a release that loaded it before the ender's 0
  * would store the old id back after it, and the next release on that
- * thread would go fast into a slot the ender is reading. Where membarrier is missing,
- * no slot is ever bound: every get and release works with the depot,
- * correct and slower.
+ * thread would go fast into a slot the ender is reading. Where
+ * membarrier is missing, no slot is ever bound: every get and release
+ * works with the depot, correct and slower.
  *
  * Nothing that runs with busy = 1 takes a lock or calls a callback, so the
  * ender may wait for busy while it holds caches_lock. Objects that must be
@@ -166,8 +166,8 @@ static atomic_int no_caches; /* pool__no_caches_for_testing */
 static const pool_guard_t empty_guard = { NULL, NULL };
 
 /* A lock or unlock that fails aborts, and in debug builds so does a
- * relock by the holder (common/mutex.h). The lock protects the pool's value, not its identity: it may be taken
- * through a const pointer. */
+ * relock by the holder (common/mutex.h). The lock protects the pool's
+ * value, not its identity: it may be taken through a const pointer. */
 static mutex_t *lock_of(const pool_t *pool)
 {
 	return (mutex_t *)&pool->lock;
@@ -733,6 +733,7 @@ pool_stats_t pool_stats(const pool_t *pool)
 	mutex_unlock(lock_of(pool));
 	return s;
 }
+
 size_t pool_available(const pool_t *pool)
 {
 	return pool_stats(pool).available;

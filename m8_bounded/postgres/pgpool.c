@@ -5,13 +5,13 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "common/mutex.h"
 #include "common/refcount.h"
 
 enum {
@@ -27,7 +27,7 @@ struct pgpool {
 	 * open connection: the callbacks of a connection still out in a
 	 * guard after pgpool_free need conninfo, reset and the lock. */
 	refcount_atomic_t refs;
-	pthread_mutex_t lock;	     /* guards last_error */
+	mutex_t lock;		     /* guards last_error */
 	char last_error[ERROR_SIZE]; /* the last failed connection's message */
 };
 
@@ -36,7 +36,7 @@ static void pgpool_put(struct pgpool *pg)
 {
 	if (!refcount_atomic_dec_and_test(&pg->refs))
 		return;
-	pthread_mutex_destroy(&pg->lock);
+	mutex_destroy(&pg->lock);
 	free(pg->conninfo);
 	free(pg);
 }
@@ -61,10 +61,10 @@ static void *connect_db(void *ctx)
 		return NULL;
 	}
 	if (PQstatus(conn) != CONNECTION_OK) {
-		pthread_mutex_lock(&pg->lock);
+		mutex_lock(&pg->lock);
 		snprintf(pg->last_error, sizeof(pg->last_error), "%s",
 			 PQerrorMessage(conn));
-		pthread_mutex_unlock(&pg->lock);
+		mutex_unlock(&pg->lock);
 		PQfinish(conn);
 		errno = ECONNREFUSED;
 		return NULL;
@@ -177,13 +177,16 @@ pgpool_t *pgpool_new(const pgpool_config_t *config)
 	if (!pg)
 		return NULL;
 	pg->conninfo = strdup(config->conninfo);
-	if (!pg->conninfo) {
+	int err = pg->conninfo ? mutex_init(&pg->lock) : -ENOMEM;
+
+	if (err) {
+		free(pg->conninfo);
 		free(pg);
+		errno = -err;
 		return NULL;
 	}
 	pg->reset = config->reset;
 	refcount_atomic_init(&pg->refs);
-	pthread_mutex_init(&pg->lock, NULL);
 	pool_config_t pc = config->pool;
 
 	pc.factory = connect_db;
@@ -193,8 +196,7 @@ pgpool_t *pgpool_new(const pgpool_config_t *config)
 	pc.ctx = pg;
 	pg->pool = pool_build(&pc);
 	if (!pg->pool) {
-		int err = errno;
-
+		err = errno;
 		pgpool_put(pg);
 		errno = err;
 		return NULL;
@@ -228,9 +230,9 @@ int pgpool_last_error(const pgpool_t *pg, char *buf, size_t size)
 		return -EINVAL;
 	struct pgpool *mut = (struct pgpool *)pg; /* the lock, not the error */
 
-	pthread_mutex_lock(&mut->lock);
+	mutex_lock(&mut->lock);
 	int len = snprintf(buf, size, "%s", pg->last_error);
-	pthread_mutex_unlock(&mut->lock);
+	mutex_unlock(&mut->lock);
 	return len;
 }
 

@@ -86,7 +86,7 @@ typedef struct pgpool pgpool_t;
  * Return: the pgpool, or NULL with errno EINVAL (no config or conninfo,
  * a conninfo libpq cannot parse (pgpool_last_error cannot say why: the
  * pgpool does not exist), callbacks or ctx set in @config->pool, an
- * unknown reset mode) or ENOMEM. */
+ * unknown reset mode), ENOMEM, or EAGAIN (no resources for a mutex). */
 pgpool_t *pgpool_new(const pgpool_config_t *config);
 
 /* pgpool_pool - the pool to get connections from (pool_get, POOL_GUARD,
