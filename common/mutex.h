@@ -64,7 +64,9 @@ const void *mutex__self(void);
 #endif
 
 /* mutex_init - an unlocked mutex, error-checking in debug builds.
- * Return: 0; -ENOMEM, -EAGAIN when the system lacks resources. */
+ * Return: 0; -ENOMEM, -EAGAIN when the system lacks resources; or
+ * whatever else pthread_mutexattr_* or pthread_mutex_init report, negated
+ * (-EINVAL, which glibc does not report for these arguments). */
 OBJPOOL_MUST_CHECK int mutex_init(mutex_t *m);
 
 /* mutex_destroy - release what mutex_init took. Aborts when @m is held. */
