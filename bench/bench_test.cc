@@ -152,6 +152,18 @@ TEST(Tsv, BadOptionIsAnError)
 	EXPECT_EQ(2, run_bench("--plot 2>/dev/null").status);
 }
 
+/* --runs keeps every run's result: more than MAX_RUNS (bench.c) is a
+ * usage error that names the limit, not a silent cut. */
+TEST(Tsv, TooManyRunsIsAnError)
+{
+	ProgramRun run = run_bench("--tsv --runs=100 --iterations=1 2>&1");
+
+	EXPECT_EQ(2, run.status) << run.out;
+	EXPECT_NE(std::string::npos, run.out.find("--runs=100")) << run.out;
+	EXPECT_NE(std::string::npos, run.out.find("99")) << run.out;
+	EXPECT_EQ(2, run_bench("--runs=0 2>/dev/null").status);
+}
+
 /* Under callgrind, every 1-thread row gets its count; 2-thread rows, which
  * callgrind cannot run as they run (it serialises threads), keep "-". */
 TEST(Callgrind, OneThreadRowsCountInstructions)
