@@ -145,6 +145,25 @@ TEST_F(Cache, CountAndHitsShareAWord)
 		  "cached) of 64");
 }
 
+/* The fast path finds its slot from the thread pointer and one distance
+ * the pool measured on the thread that built it (pool.h): in every
+ * thread, that is the thread's own slot of the pool. */
+TEST_F(Cache, EveryThreadFindsItsOwnSlot)
+{
+	build(4);
+	const struct pool__head *head = pool__head_of(pool);
+	auto own_slot = [head] {
+		return &pool__tc.slots[head->id % POOL_CACHE_SLOTS];
+	};
+
+	EXPECT_EQ(pool__my_slot(head), own_slot());
+	run_threads(3, [&](int) {
+		EXPECT_EQ(pool__my_slot(head), own_slot());
+		POOL_GUARD(g, pool); /* binds that slot, and releases into it */
+		EXPECT_EQ(own_slot()->pool, pool);
+	});
+}
+
 /* A factory that blocks its third call until told to go on. */
 struct SlowThird {
 	ByteBuffers *bufs;

@@ -147,6 +147,7 @@ static int caches_err;		 /* a setup error (-errno), or 0 */
 static bool membarrier_ok;	 /* registered for PRIVATE_EXPEDITED */
 static atomic_uint_least64_t next_id = 1;
 static atomic_int no_caches; /* pool__no_caches_for_testing */
+static uintptr_t tc_offset;  /* pool__tc's distance from POOL__TP() */
 
 static const pool_guard_t empty_guard = { NULL, NULL };
 
@@ -170,6 +171,7 @@ static void setup_caches(void)
 	caches_err = mutex_init(&caches_lock);
 	if (caches_err == 0) /* LCOV_EXCL_BR_LINE */
 		caches_err = -pthread_key_create(&caches_key, thread_exit);
+	tc_offset = (uintptr_t)&pool__tc - POOL__TP();
 	membarrier_ok =
 		syscall(SYS_membarrier,
 			MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
@@ -200,7 +202,7 @@ pool_t *pool_build(const pool_config_t *config)
 	*pool = (pool_t){
 		.head = {
 			.id = id,
-			.slot = offsetof(struct pool__tcache, slots) +
+			.slot = tc_offset + offsetof(struct pool__tcache, slots) +
 				id % POOL_CACHE_SLOTS * sizeof(struct pool__slot),
 			.reset = config->reset,
 			.ctx = config->ctx,
@@ -361,7 +363,7 @@ static void destroy_pinned(pool_t *pool, void *const *objs, size_t n)
 /* The slot of @pool in the caches @tc of any thread. */
 static struct pool__slot *slot_in(struct pool__tcache *tc, const pool_t *pool)
 {
-	return (struct pool__slot *)((char *)tc + pool->head.slot);
+	return &tc->slots[pool->head.id % POOL_CACHE_SLOTS];
 }
 
 /* The objects in slot @s: n in its word nh (pool.h). */
@@ -536,11 +538,11 @@ static void *refill_locked(pool_t *pool, struct pool__slot *s)
 	return obj;
 }
 
-pool_guard_t pool__get_slow(pool_t *pool)
+void *pool__get_slow(pool_t *pool)
 {
 	if (!pool) {
 		errno = EINVAL;
-		return empty_guard;
+		return NULL;
 	}
 	struct pool__slot *s = my_slot(pool);
 
@@ -575,9 +577,9 @@ pool_guard_t pool__get_slow(pool_t *pool)
 		if (obj)
 			destroy_all(pool, &obj, 1);
 		errno = -err;
-		return empty_guard;
+		return NULL;
 	}
-	return (pool_guard_t){ .pool = pool, .obj = obj };
+	return obj;
 }
 
 /* Make room in the full slot @s: move its older half to the depot, as

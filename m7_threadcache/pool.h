@@ -56,6 +56,7 @@
 #ifndef OBJPOOL_M7_THREADCACHE_POOL_H
 #define OBJPOOL_M7_THREADCACHE_POOL_H
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -294,13 +295,23 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size);
  * its slots; other threads read them only under the lock of the thread
  * caches (pool_stats, the end of a pool), which also unbinds a slot of an
  * ended pool (id = 0); so id, nh and base are accessed with relaxed
- * atomic loads and stores: plain moves on x86, no lock prefix. */
+ * atomic loads and stores: plain moves on x86, no lock prefix.
+ *
+ * pool__tc is initial-exec TLS: it lies at the same distance from the
+ * thread pointer in every thread, so a pool stores its slot's distance
+ * (head.slot) and a fast path finds this thread's slot with one add to
+ * the thread pointer, which the compiler keeps in a register across a
+ * loop. The price, as for jemalloc's and tcmalloc's initial-exec TLS: the
+ * pool must be in the program or in a library loaded with it, not in one
+ * loaded later with dlopen (which then fails: "cannot allocate memory in
+ * static TLS block"). */
 
 struct pool__head {
 	uint64_t id;	     /* never reused; 0 is no pool */
-	size_t slot;	     /* where in a thread's pool__tcache its slot
-				    is: the byte offset of slots[id %
-				    POOL_CACHE_SLOTS] */
+	uintptr_t slot;	     /* where a thread's slots[id %
+				    POOL_CACHE_SLOTS] is: its distance
+				    from the thread's POOL__TP(), the same
+				    in every thread */
 	pool_reset_fn reset; /* the configuration's */
 	void *ctx;	     /* the configuration's */
 };
@@ -342,16 +353,37 @@ struct pool__tcache {
 	struct pool__slot slots[POOL_CACHE_SLOTS];
 };
 
-extern __thread struct pool__tcache pool__tc;
+extern __thread struct pool__tcache pool__tc
+	__attribute__((tls_model("initial-exec")));
 
-/* The slow paths, in pool.c. */
-pool_guard_t pool__get_slow(pool_t *pool);
+/* The slow paths, in pool.c. pool__get_slow returns the object, or NULL
+ * with errno set. */
+void *pool__get_slow(pool_t *pool);
 void pool__release_slow(pool_t *pool, void *obj);
 
 /* Tests only: pools built while @off is not 0 bind no slot, as where
  * membarrier is missing: every get and release works with the depot,
  * under the lock. */
 void pool__no_caches_for_testing(int off);
+
+/* The thread pointer (%fs:0 on x86-64). Without the builtin: pool__tc's
+ * address, which pool.c then measures head.slot from. */
+#ifdef __has_builtin
+#if __has_builtin(__builtin_thread_pointer)
+#define POOL__TP() ((uintptr_t)__builtin_thread_pointer())
+#endif
+#endif
+#ifndef POOL__TP
+#define POOL__TP() ((uintptr_t)&pool__tc)
+#endif
+
+/* @cond holds. In test builds an assert checks it; with NDEBUG the
+ * compiler is told it and may drop code that tests it. */
+#ifdef NDEBUG
+#define POOL__ASSUME(cond) ((cond) ? (void)0 : __builtin_unreachable())
+#else
+#define POOL__ASSUME(cond) assert(cond)
+#endif
 
 #define POOL__LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #define POOL__STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
@@ -364,15 +396,21 @@ static inline const struct pool__head *pool__head_of(const pool_t *pool)
 					   POOL__HEAD_OFFSET);
 }
 
-/* This thread's slot for the pool of @h: the thread's pool__tcache plus
- * an offset the pool computed once (no multiplication here). */
+/* This thread's slot for the pool of @h: the thread pointer plus a
+ * distance the pool computed once (no multiplication here). */
 static inline struct pool__slot *pool__my_slot(const struct pool__head *h)
 {
-	return (struct pool__slot *)((char *)&pool__tc + h->slot);
+	return (struct pool__slot *)(POOL__TP() + h->slot);
 }
 
+/* The guard's pool is set before the test and cleared only when the slow
+ * path fails, and a cached object is never NULL (a release of nothing
+ * caches nothing): so on the fast path the compiler knows both, and drops
+ * the caller's test of g.obj and a reload of the pool for the release. */
 static inline pool_guard_t pool_get(pool_t *pool)
 {
+	pool_guard_t g = { pool, NULL };
+
 	if (__builtin_expect(pool != NULL, 1)) {
 		const struct pool__head *h = pool__head_of(pool);
 		struct pool__slot *s = pool__my_slot(h);
@@ -381,16 +419,17 @@ static inline pool_guard_t pool_get(pool_t *pool)
 			nh & POOL__N_MASK; /* a word: objs[n - 1] is one move */
 
 		if (__builtin_expect(POOL__LOAD(&s->id) == h->id && n > 0, 1)) {
-			pool_guard_t g;
-
-			g.pool = pool;
 			g.obj = s->objs[n - 1];
 			POOL__STORE(&s->nh,
 				    nh + POOL__HIT - 1); /* hits + 1, n - 1 */
+			POOL__ASSUME(g.obj != NULL);
 			return g;
 		}
 	}
-	return pool__get_slow(pool);
+	g.obj = pool__get_slow(pool);
+	if (!g.obj)
+		g.pool = NULL;
+	return g;
 }
 
 static inline void pool_guard_release(pool_guard_t *guard)
