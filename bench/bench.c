@@ -7,7 +7,7 @@
  * --callgrind it also counts the instructions per pair of the one-thread
  * rows under valgrind --tool=callgrind.
  *
- *	--runs=N      runs per row (default 7)
+ *	--runs=N      runs per row (default 7, at most 99: MAX_RUNS)
  *	--ms=N        timed milliseconds per run (default 100)
  *	--warm-ms=N   warm-up milliseconds per run (default 20)
  *	--iterations=N  instead of timing: exactly N pairs per thread and
@@ -616,17 +616,24 @@ static void plot(const char *file, long runs, double load)
 	fprintf(stderr, "bench: wrote %s\n", out);
 }
 
-/* Return: @text as a number >= 1; exits 2 with a message when it is not. */
-static long number(const char *text)
+/* Return: @text as a number from 1 to @max; exits 2 with a message
+ * naming @option (the text before it on the command line) and the range
+ * when it is not one. */
+static long number(const char *option, const char *text, long max)
 {
 	char *end;
 	long value;
 
 	errno = 0;
 	value = strtol(text, &end, 10);
-	if (errno || end == text || *end || value < 1) {
-		errno = 0;
-		fprintf(stderr, "bench: bad number: %s\n", text);
+	if (errno || end == text || *end || value < 1 || value > max) {
+		if (max < LONG_MAX)
+			fprintf(stderr,
+				"bench: %s%s: not a number from 1 to %ld\n",
+				option, text, max);
+		else
+			fprintf(stderr, "bench: %s%s: not a number >= 1\n",
+				option, text);
 		exit(2);
 	}
 	return value;
@@ -653,13 +660,14 @@ int main(int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "--runs=", 7))
-			runs = number(argv[i] + 7);
+			runs = number("--runs=", argv[i] + 7, MAX_RUNS);
 		else if (!strncmp(argv[i], "--ms=", 5))
-			ms = number(argv[i] + 5);
+			ms = number("--ms=", argv[i] + 5, LONG_MAX);
 		else if (!strncmp(argv[i], "--warm-ms=", 10))
-			warm_ms = number(argv[i] + 10);
+			warm_ms = number("--warm-ms=", argv[i] + 10, LONG_MAX);
 		else if (!strncmp(argv[i], "--iterations=", 13))
-			iterations = number(argv[i] + 13);
+			iterations =
+				number("--iterations=", argv[i] + 13, LONG_MAX);
 		else if (!strcmp(argv[i], "--callgrind"))
 			callgrind = true;
 		else if (!strcmp(argv[i], "--tsv"))
@@ -671,8 +679,6 @@ int main(int argc, char **argv)
 		else
 			usage();
 	}
-	if (runs > MAX_RUNS)
-		runs = MAX_RUNS;
 	find_programs();
 	make_rows();
 	double load_before = load_average();

@@ -8,9 +8,6 @@
  */
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -21,33 +18,16 @@
 #include <tuple>
 #include <vector>
 
+#include "common/run_program.h"
+
 namespace {
 
-/* What one run of the driver printed on its standard output. */
-struct BenchRun {
-	int status = -1; /* its exit status; -1: it did not exit */
-	std::string out; /* its standard output */
-};
+using objpool_test::ProgramRun;
 
 /* Run the driver with @args; its standard error goes to the test log. */
-BenchRun run_bench(const std::string &args)
+ProgramRun run_bench(const std::string &args)
 {
-	BenchRun run;
-	std::string command = "./bench/bench " + args;
-	FILE *out = popen(command.c_str(), "r");
-
-	if (!out) {
-		ADD_FAILURE() << "popen: " << strerror(errno);
-		return run;
-	}
-	char chunk[512];
-	size_t n;
-
-	while ((n = fread(chunk, 1, sizeof(chunk), out)) > 0)
-		run.out.append(chunk, n);
-	int status = pclose(out);
-	run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	return run;
+	return objpool_test::run_program("./bench/bench " + args);
 }
 
 /* @text split at @sep; an empty last piece is kept. */
@@ -126,7 +106,7 @@ std::vector<std::string> built_pools()
 
 TEST(Tsv, OneLinePerRowFiveColumns)
 {
-	BenchRun run = run_bench("--tsv --runs=1 --iterations=500");
+	ProgramRun run = run_bench("--tsv --runs=1 --iterations=500");
 
 	ASSERT_EQ(0, run.status);
 	std::vector<TsvRow> rows = parse_tsv(run.out);
@@ -157,7 +137,7 @@ TEST(Tsv, OneLinePerRowFiveColumns)
 
 TEST(Tsv, NoHeaderAndNoTables)
 {
-	BenchRun run = run_bench("--tsv --runs=1 --iterations=100");
+	ProgramRun run = run_bench("--tsv --runs=1 --iterations=100");
 
 	ASSERT_EQ(0, run.status);
 	EXPECT_EQ(std::string::npos, run.out.find('|'))
@@ -172,11 +152,24 @@ TEST(Tsv, BadOptionIsAnError)
 	EXPECT_EQ(2, run_bench("--plot 2>/dev/null").status);
 }
 
+/* --runs keeps every run's result: more than MAX_RUNS (bench.c) is a
+ * usage error that names the limit, not a silent cut. */
+TEST(Tsv, TooManyRunsIsAnError)
+{
+	ProgramRun run = run_bench("--tsv --runs=100 --iterations=1 2>&1");
+
+	EXPECT_EQ(2, run.status) << run.out;
+	EXPECT_NE(std::string::npos, run.out.find("--runs=100")) << run.out;
+	EXPECT_NE(std::string::npos, run.out.find("99")) << run.out;
+	EXPECT_EQ(2, run_bench("--runs=0 2>/dev/null").status);
+}
+
 /* Under callgrind, every 1-thread row gets its count; 2-thread rows, which
  * callgrind cannot run as they run (it serialises threads), keep "-". */
 TEST(Callgrind, OneThreadRowsCountInstructions)
 {
-	BenchRun run = run_bench("--tsv --callgrind --runs=1 --iterations=200");
+	ProgramRun run =
+		run_bench("--tsv --callgrind --runs=1 --iterations=200");
 
 	ASSERT_EQ(0, run.status);
 	std::vector<TsvRow> rows = parse_tsv(run.out);
@@ -198,7 +191,7 @@ TEST(Plot, WritesAPng)
 	std::string file = std::string(tmp ? tmp : "/tmp") + "/chart.png";
 
 	remove(file.c_str());
-	BenchRun run = run_bench("--runs=1 --iterations=100 --plot " + file);
+	ProgramRun run = run_bench("--runs=1 --iterations=100 --plot " + file);
 
 	ASSERT_EQ(0, run.status);
 	EXPECT_NE(std::string::npos, run.out.find("| m1 vec pool"))

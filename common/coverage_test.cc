@@ -75,7 +75,7 @@ TEST(Locking, CondWaitsRunTheRealCalls)
 
 	ASSERT_EQ(mutex_init(&m), 0);
 	mutex_lock(&m);
-	EXPECT_EQ(mutex_cond_wait(&m, &cond, &past), ETIMEDOUT);
+	EXPECT_EQ(mutex_cond_wait(&m, &cond, &past), -ETIMEDOUT);
 	std::thread signaller([&] {
 		mutex_lock(&m);
 		ready = true;

@@ -83,5 +83,5 @@ int mutex_cond_wait(mutex_t *m, pthread_cond_t *cond,
 		mutex__die(deadline ? "pthread_cond_timedwait"
 				    : "pthread_cond_wait",
 			   err);
-	return err;
+	return -err;
 }

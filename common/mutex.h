@@ -105,7 +105,7 @@ static inline void mutex_unlock(mutex_t *m)
  * clock, passes (NULL: no deadline); @m is held again on return, and in
  * debug builds recorded as held by this thread again. Spurious wakeups
  * happen: check the condition in a loop.
- * Return: 0, or ETIMEDOUT when @deadline passed. Aborts on any other
+ * Return: 0, or -ETIMEDOUT when @deadline passed. Aborts on any other
  * error. */
 int mutex_cond_wait(mutex_t *m, pthread_cond_t *cond,
 		    const struct timespec *deadline);

@@ -55,7 +55,7 @@ TEST_F(MutexTest, CondWaitTimesOut)
 	struct timespec past = { 0, 0 }; /* CLOCK_REALTIME, the default clock */
 
 	mutex_lock(&m);
-	EXPECT_EQ(mutex_cond_wait(&m, &cond, &past), ETIMEDOUT);
+	EXPECT_EQ(mutex_cond_wait(&m, &cond, &past), -ETIMEDOUT);
 #ifndef NDEBUG
 	EXPECT_TRUE(mutex_held(&m));
 #endif

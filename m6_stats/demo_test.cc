@@ -6,59 +6,20 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <set>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/run_program.h"
 #include "m6_stats/pool_testing.h"
 
 namespace {
 
-struct DemoRun {
-	int status = -1;		/* the demo's exit status */
-	std::vector<std::string> lines; /* its stdout */
-};
-
-/* The lines of @text. */
-std::vector<std::string> lines_of(const std::string &text)
-{
-	std::vector<std::string> lines;
-	std::istringstream split(text);
-
-	for (std::string line; std::getline(split, line);)
-		lines.push_back(line);
-	return lines;
-}
-
-/* Run the demo binary from the test's runfiles. */
-DemoRun run_demo()
-{
-	DemoRun run;
-	FILE *out = popen("./m6_stats/demo", "r");
-
-	if (!out) {
-		ADD_FAILURE() << "popen: " << strerror(errno);
-		return run;
-	}
-	std::string text;
-	char chunk[512];
-	size_t n;
-
-	while ((n = fread(chunk, 1, sizeof(chunk), out)) > 0)
-		text.append(chunk, n);
-	int status = pclose(out);
-	run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-
-	run.lines = lines_of(text);
-	return run;
-}
+using objpool_test::lines_of;
+using objpool_test::ProgramRun;
+using objpool_test::run_program;
 
 /* Reads the lines one after the other. */
 class Reader {
@@ -88,9 +49,10 @@ TEST_F(Demo, OutputHasTheSpecsShape)
 	ASSERT_LT(pool_stats_report(pool, initial, sizeof(initial)),
 		  (int)sizeof(initial));
 
-	DemoRun run = run_demo();
+	ProgramRun run = run_program("./m6_stats/demo");
 	ASSERT_EQ(run.status, 0);
-	Reader out(run.lines);
+	std::vector<std::string> lines = lines_of(run.out);
+	Reader out(lines);
 
 	EXPECT_EQ(out.next(), "Initial state:");
 	for (const std::string &line : lines_of(initial))

@@ -71,8 +71,8 @@ typedef struct pool_guard {
 
 /* pool_build - create an empty pool from @config (copied: it may be a
  * temporary); the caller holds the pool's one reference.
- * Return: the pool, or NULL with errno EINVAL (no config, or no factory)
- * or ENOMEM. */
+ * Return: the pool, or NULL with errno EINVAL (no config, or no factory),
+ * ENOMEM, or EAGAIN (the system lacks the resources for another mutex). */
 OBJPOOL_MUST_CHECK
 pool_t *pool_build(const pool_config_t *config);
 

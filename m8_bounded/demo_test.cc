@@ -5,43 +5,21 @@
  * error report makes it exit non-zero. */
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <string>
+
+#include "common/run_program.h"
 
 namespace {
 
-/* Run the demo binary from the test's runfiles.
- * Return: its stdout; its exit status in @status. */
-std::string run_demo(int *status)
-{
-	FILE *out = popen("./m8_bounded/demo", "r");
-
-	*status = -1;
-	if (!out) {
-		ADD_FAILURE() << "popen: " << strerror(errno);
-		return "";
-	}
-	std::string text;
-	char chunk[512];
-	size_t n;
-
-	while ((n = fread(chunk, 1, sizeof(chunk), out)) > 0)
-		text.append(chunk, n);
-	int raw = pclose(out);
-	*status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-	return text;
-}
+using objpool_test::ProgramRun;
+using objpool_test::run_program;
 
 TEST(Demo, ReportsTheWaitsAndTheLeak)
 {
-	int status;
-	std::string text = run_demo(&status);
+	ProgramRun run = run_program("./m8_bounded/demo");
+	const std::string &text = run.out;
 
-	EXPECT_EQ(status, 0) << text;
+	EXPECT_EQ(run.status, 0) << text;
 	/* 1 get in main, 24 in the threads, all served. */
 	EXPECT_NE(text.find("Pool Statistics:\n- Total gets: 25\n"),
 		  std::string::npos)

@@ -555,7 +555,7 @@ static int wait_locked(pool_t *pool, const struct patience *p, size_t *slot)
 		s->peak_waiting = s->waiting;
 	/* A grant sets w.slot under the lock, before it signals: checking
 	 * it under the lock before each sleep loses no wakeup. */
-	while (w.slot == NO_SLOT && err != ETIMEDOUT) {
+	while (w.slot == NO_SLOT && err != -ETIMEDOUT) {
 		err = mutex_cond_wait(&pool->lock, &w.wake,
 				      deadline == FOREVER ? NULL : &ts);
 	}

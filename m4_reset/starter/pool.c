@@ -85,12 +85,12 @@ static void *create(pool_t *pool)
 	errno = 0;
 	void *obj = pool->factory(pool->ctx);
 
-	if (obj)
+	if (obj) {
 		errno = saved; /* a success leaves errno as it was */
-	else if (errno == 0)
-		errno = ENOMEM;
-	if (obj)
 		pool->created++;
+	} else if (errno == 0) {
+		errno = ENOMEM;
+	}
 	return obj;
 }
 

@@ -1,38 +1,24 @@
 // The benchmark and the demo run, each with its own server, and print
 // what they should.
-#include <stdio.h>
-#include <sys/wait.h>
-
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "common/run_program.h"
+
 namespace {
 
-// Runs @cmd; its standard output, and its exit status in *@status.
-std::string run(const std::string &cmd, int *status)
-{
-	std::string out;
-	FILE *p = popen(cmd.c_str(), "r");
-	if (!p)
-		return out;
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		out.append(buf, n);
-	int rc = pclose(p);
-	*status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-	return out;
-}
+using objpool_test::ProgramRun;
+using objpool_test::run_program;
 
 TEST(Programs, BenchPrintsEveryRow)
 {
-	int status = -1;
-	std::string out =
-		run("m8_bounded/postgres/bench --tsv --seconds 0.2", &status);
-	ASSERT_EQ(0, status) << out;
+	ProgramRun run =
+		run_program("m8_bounded/postgres/bench --tsv --seconds 0.2");
+	const std::string &out = run.out;
+	ASSERT_EQ(0, run.status) << out;
 	std::istringstream lines(out);
 	std::string mode, line;
 	std::vector<std::string> modes;
@@ -53,9 +39,9 @@ TEST(Programs, BenchPrintsEveryRow)
 
 TEST(Programs, DemoReports)
 {
-	int status = -1;
-	std::string out = run("m8_bounded/postgres/demo", &status);
-	ASSERT_EQ(0, status) << out;
+	ProgramRun run = run_program("m8_bounded/postgres/demo");
+	const std::string &out = run.out;
+	ASSERT_EQ(0, run.status) << out;
 	EXPECT_NE(std::string::npos, out.find("terminated backend")) << out;
 	EXPECT_EQ(std::string::npos, out.find("failed")) << out;
 	EXPECT_NE(std::string::npos, out.find("Pool Statistics:")) << out;
