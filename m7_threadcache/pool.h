@@ -116,8 +116,9 @@ typedef struct pool_guard {
 
 /* pool_build - create an empty pool from @config (copied: it may be a
  * temporary); the caller holds the pool's one reference.
- * Return: the pool, or NULL with errno EINVAL (no config, or no factory)
- * or ENOMEM.
+ * Return: the pool, or NULL with errno EINVAL (no config, or no factory),
+ * ENOMEM, or EAGAIN (the system lacks the resources for another mutex, or,
+ * on the first call, for the thread caches' key).
  * Context: any thread; the first call sets up the thread caches (once
  * per process). */
 OBJPOOL_MUST_CHECK
