@@ -117,8 +117,9 @@ typedef struct pool_guard {
 /* pool_build - create an empty pool from @config (copied: it may be a
  * temporary); the caller holds the pool's one reference.
  * Return: the pool, or NULL with errno EINVAL (no config, or no factory),
- * ENOMEM, or EAGAIN (the system lacks the resources for another mutex, or,
- * on the first call, for the thread caches' key).
+ * ENOMEM, or EAGAIN (the system lacks the resources for another mutex).
+ * When the first call cannot set up the thread caches (ENOMEM, EAGAIN),
+ * every later call fails with the same error.
  * Context: any thread; the first call sets up the thread caches (once
  * per process). */
 OBJPOOL_MUST_CHECK
