@@ -162,7 +162,8 @@ static mutex_t *lock_of(const pool_t *pool)
 static void thread_exit(void *cache);
 
 /* Once per process: the key whose destructor gives a thread's cached
- * objects back, and membarrier for the end of a pool. */
+ * objects back, pool__tc's distance from the thread pointer (the same in
+ * every thread: pool.h), and membarrier for the end of a pool. */
 static void setup_caches(void)
 {
 	/* Only a process out of resources fails these, once, before its
