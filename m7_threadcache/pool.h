@@ -369,7 +369,9 @@ void pool__release_slow(pool_t *pool, void *obj);
 void pool__no_caches_for_testing(int off);
 
 /* The thread pointer (%fs:0 on x86-64). Without the builtin: pool__tc's
- * address, which pool.c then measures head.slot from. */
+ * address, which pool.c then measures head.slot from. pool.c and the
+ * code that calls pool_get must make the same choice: build them with
+ * compilers that agree on the builtin. */
 #ifdef __has_builtin
 #if __has_builtin(__builtin_thread_pointer)
 #define POOL__TP() ((uintptr_t)__builtin_thread_pointer())
@@ -379,7 +381,7 @@ void pool__no_caches_for_testing(int off);
 #define POOL__TP() ((uintptr_t)&pool__tc)
 #endif
 
-/* @cond holds. In test builds an assert checks it; with NDEBUG the
+/* @cond holds. Without NDEBUG an assert checks it; with NDEBUG the
  * compiler is told it and may drop code that tests it. */
 #ifdef NDEBUG
 #define POOL__ASSUME(cond) ((cond) ? (void)0 : __builtin_unreachable())
