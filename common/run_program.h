@@ -22,8 +22,9 @@ namespace objpool_test {
 
 /* What one run of a program did. */
 struct ProgramRun {
-	int status = -1; /* its exit status; -1: it did not exit (a signal,
-			    or it could not be started) */
+	int status = -1; /* its exit status (the shell's 127: no such
+			    command); -1: killed by a signal, or popen
+			    failed */
 	std::string out; /* its standard output */
 };
 

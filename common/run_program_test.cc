@@ -42,6 +42,14 @@ TEST(RunProgram, KilledIsMinusOne)
 	EXPECT_EQ("before\n", run.out);
 }
 
+TEST(RunProgram, NoSuchProgramIsTheShells127)
+{
+	ProgramRun run = run_program("./no/such/program 2>/dev/null");
+
+	EXPECT_EQ(127, run.status);
+	EXPECT_EQ("", run.out);
+}
+
 TEST(LinesOf, SplitsAtNewlines)
 {
 	EXPECT_EQ((std::vector<std::string>{}), lines_of(""));
