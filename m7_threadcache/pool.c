@@ -677,11 +677,14 @@ static void end_pool(pool_t *pool)
 	    syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) !=
 		    0)
 		abort(); /* LCOV_EXCL_LINE */
-	for (struct pool__tcache *tc = caches; tc; tc = tc->next)
-		while (__atomic_load_n(
-			&slot_in(tc, pool)->busy,
-			__ATOMIC_ACQUIRE)) /* LCOV_EXCL_BR_LINE */
-			sched_yield();	   /* LCOV_EXCL_LINE */
+	for (struct pool__tcache *tc = caches; tc; tc = tc->next) {
+		const int *busy = &slot_in(tc, pool)->busy;
+
+		/* LCOV_EXCL_BR_START */
+		while (__atomic_load_n(busy, __ATOMIC_ACQUIRE))
+			sched_yield(); /* LCOV_EXCL_LINE */
+				       /* LCOV_EXCL_BR_STOP */
+	}
 	/* Every release that saw its slot bound has finished: take it all. */
 	mutex_lock(&pool->lock);
 	for (struct pool__tcache *tc = caches; tc; tc = tc->next) {
