@@ -36,7 +36,8 @@
 #                                 .ci/run (and a wrong part list is caught)
 #
 # The closing line "N passed, N failed" counts each test target once per
-# configuration, each canary once per check (clean in a plain build, and
+# configuration (a stress test twice under tsan: once in //..., once for
+# its 20 runs), each canary once per check (clean in a plain build, and
 # caught under each configuration that claims to find it), each starter,
 # each file clangd checks and each check of the format and workflow parts
 # once; a part whose bazel run failed without naming a failed target
