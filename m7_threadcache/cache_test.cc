@@ -574,6 +574,31 @@ TEST_F(NoCaches, GuardsOutliveTheLastReference)
 	EXPECT_EQ(bufs.alive(), 0);
 }
 
+/* A pool without caches binds no slot, so it leaves alone the cached
+ * objects of a pool that shares its slot in this thread. */
+TEST_F(NoCaches, LeaveOtherPoolsCachesAlone)
+{
+	ByteBuffers cached_bufs;
+	pool__no_caches_for_testing(0);
+	pool_t *cached = build_pool(&cached_bufs, 4, 4);
+	pool__no_caches_for_testing(1);
+	ASSERT_NE(cached, nullptr);
+	{
+		POOL_GUARD(g,
+			   cached); /* a miss, then into this thread's cache */
+	}
+	ASSERT_EQ(pool_stats(cached).cached, 1u);
+	do {
+		pool_unref(pool);
+		build(2);
+	} while (slot_of(pool) != slot_of(cached));
+	std::vector<pool_guard_t> objs = get_n(pool, 3);
+	release_all(objs);
+	EXPECT_EQ(pool_stats(cached).cached, 1u);
+	pool_unref(cached);
+	EXPECT_EQ(cached_bufs.alive(), 0);
+}
+
 /* --- many pools ---------------------------------------------------------- */
 
 /* Pools built and ended again and again on the same threads, a new one
