@@ -22,6 +22,7 @@
 namespace {
 
 using m7_test::broken_invariant;
+using m7_test::build_pool;
 using m7_test::ByteBuffers;
 using m7_test::bytes;
 using m7_test::get_n;
@@ -31,19 +32,6 @@ using m7_test::run_threads;
 using m7_test::summary;
 
 using Cache = m7_test::StatsTest;
-
-/* A pool of @bufs' buffers, outside the fixture. */
-pool_t *build_pool(ByteBuffers *bufs, size_t max_size, size_t cache_size)
-{
-	pool_config_t config = {};
-
-	config.factory = ByteBuffers::make;
-	config.destroy = ByteBuffers::destroy;
-	config.ctx = bufs;
-	config.max_size = max_size;
-	config.cache_size = cache_size;
-	return pool_build(&config);
-}
 
 /* Where a pool's slot is in every thread's caches (pool.h, internal). */
 size_t slot_of(const pool_t *pool)
