@@ -196,11 +196,11 @@ static const char *run_or_die(char *const argv[])
 	static char out[4096];
 
 	if (!run(argv, out, sizeof(out))) {
-		errno = 0;
 		fprintf(stderr, "bench: failed:");
 		for (int i = 0; argv[i]; i++)
 			fprintf(stderr, " %s", argv[i]);
-		die("");
+		fprintf(stderr, "\n");
+		exit(1);
 	}
 	return out;
 }
@@ -241,9 +241,8 @@ static void describe(struct pool *p, const char *id)
 	p->has_reset = !strcmp(flags[2], "1");
 	return;
 bad:
-	errno = 0;
-	fprintf(stderr, "bench: %s --describe: ", prog);
-	die("unreadable");
+	fprintf(stderr, "bench: %s --describe: unreadable\n", prog);
+	exit(1);
 }
 
 /* The index of the pool named @id, or -1. */

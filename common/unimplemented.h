@@ -13,9 +13,9 @@
  * test that sees -38 says why.
  *
  * The message states the function's contract and goal, never the steps
- * (bustub's one-line stub under a documented header): the steps are the student's
- * to find, with the milestone README's Hints, ordered from gentle to
- * explicit, when stuck.
+ * (bustub's one-line stub under a documented header): the steps are the
+ * student's to find, with the milestone README's Hints, ordered from
+ * gentle to explicit, when stuck.
  */
 #ifndef OBJPOOL_COMMON_UNIMPLEMENTED_H
 #define OBJPOOL_COMMON_UNIMPLEMENTED_H

@@ -75,6 +75,8 @@ pool_t *pool_ref(pool_t *pool)
 	return pool;
 }
 
+/* Free @obj with the pool's destroy callback, if it has one.
+ * Context: the lock is not held. */
 static void destroy(pool_t *pool, void *obj)
 {
 	assert(!mutex_held(&pool->lock) &&
@@ -248,6 +250,7 @@ struct counts {
 	size_t available, allocated, created;
 };
 
+/* The counters of @pool, all 0 for NULL. Context: takes the lock. */
 static struct counts counts(const pool_t *pool)
 {
 	struct counts c = { 0, 0, 0 };

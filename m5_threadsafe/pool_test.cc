@@ -15,7 +15,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>

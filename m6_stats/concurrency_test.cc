@@ -251,8 +251,8 @@ TEST_F(ThreadSafe, SnapshotsAddUpUnderLoad)
 			return;
 		}
 		for (unsigned round = 0; round == 0 || !stop; round++) {
-			if (i ==
-			    1) { /* the preallocator: 0, -ENOSPC or -EAGAIN */
+			if (i == 1) {
+				/* The preallocator: 0, -ENOSPC or -EAGAIN. */
 				int err = pool_preallocate(pool, 1);
 
 				EXPECT_TRUE(err == 0 || err == -ENOSPC ||

@@ -13,37 +13,23 @@
 #include "common/libc_testing.h"
 #include "common/mem_testing.h"
 #include "common/test_buffers.h"
+#include "m6_stats/pool_testing.h"
 
 namespace {
 
 using objpool_test::ByteBuffers;
 
-/* One pool of counted byte buffers per test; at the end every buffer the
- * factory made must have been destroyed. */
-class CoverageTest : public ::testing::Test {
-      protected:
-	void SetUp() override
-	{
-		config.factory = ByteBuffers::make;
-		config.destroy = ByteBuffers::destroy;
-		config.ctx = &bufs;
-	}
-	void TearDown() override
-	{
-		mem_fail_next(0);
-		pool_unref(pool);
-		EXPECT_EQ(bufs.alive(), 0) << "buffers leaked";
-	}
-	ByteBuffers bufs;
-	pool_config_t config = {};
-	pool_t *pool = nullptr;
-};
-
-using Locking = CoverageTest;
-using LockingDeathTest = CoverageTest;
+/* The fixture of every milestone 6 test (pool_testing.h): one pool of
+ * counted byte buffers per test, from build(); at the end every buffer
+ * the factory made must have been destroyed. */
+using Locking = m6_test::StatsTest;
+using LockingDeathTest = m6_test::StatsTest;
 
 TEST_F(Locking, BuildReportsTheMutexError)
 {
+	pool_config_t config = {};
+
+	config.factory = ByteBuffers::make;
 	libc_fail(LIBC_MUTEX_INIT, 1, EAGAIN);
 	errno = 0;
 	EXPECT_EQ(pool_build(&config), nullptr);
@@ -64,8 +50,7 @@ TEST_F(LockingDeathTest, LockErrorsAbort)
 		  "objpool: pthread_mutex_unlock: Operation not permitted" },
 	};
 
-	pool = pool_build(&config);
-	ASSERT_NE(pool, nullptr);
+	ASSERT_NE(build(0), nullptr);
 	for (const auto &e : errors)
 		EXPECT_DEATH(
 			{
@@ -75,7 +60,7 @@ TEST_F(LockingDeathTest, LockErrorsAbort)
 			e.message);
 }
 
-using Report = CoverageTest;
+using Report = m6_test::StatsTest;
 
 /* snprintf fails: the report says why, or -EOVERFLOW when snprintf does
  * not (errno 0). */
@@ -83,8 +68,7 @@ TEST_F(Report, SnprintfErrorIsReturned)
 {
 	char buf[512];
 
-	pool = pool_build(&config);
-	ASSERT_NE(pool, nullptr);
+	ASSERT_NE(build(0), nullptr);
 	libc_fail(LIBC_SNPRINTF, 1, EOVERFLOW);
 	EXPECT_EQ(pool_stats_report(pool, buf, sizeof(buf)), -EOVERFLOW);
 	libc_fail(LIBC_SNPRINTF, 1, 0);
@@ -98,9 +82,7 @@ TEST_F(Report, RecommendationErrorIsReturned)
 {
 	char buf[512];
 
-	config.max_size = 1;
-	pool = pool_build(&config);
-	ASSERT_NE(pool, nullptr);
+	ASSERT_NE(build(1), nullptr);
 	pool_guard_t a = pool_get(pool), b = pool_get(pool);
 
 	pool_guard_release(&a);
@@ -114,13 +96,12 @@ TEST_F(Report, RecommendationErrorIsReturned)
 	EXPECT_EQ(pool_stats_report(pool, buf, sizeof(buf)), -EOVERFLOW);
 }
 
-using OutOfMemory = CoverageTest;
+using OutOfMemory = m6_test::StatsTest;
 
 /* The places for the objects cannot be reserved: nothing is made. */
 TEST_F(OutOfMemory, PreallocateWithoutRoomMakesNothing)
 {
-	pool = pool_build(&config);
-	ASSERT_NE(pool, nullptr);
+	ASSERT_NE(build(0), nullptr);
 	mem_fail_next(1);
 	EXPECT_EQ(pool_preallocate(pool, 1), -ENOMEM);
 	EXPECT_EQ(bufs.made, 0);
@@ -129,7 +110,7 @@ TEST_F(OutOfMemory, PreallocateWithoutRoomMakesNothing)
 	EXPECT_EQ(s.available, 0u);
 }
 
-using Counting = CoverageTest;
+using Counting = m6_test::StatsTest;
 
 /* A return lands while pool_preallocate makes an object outside the lock
  * and fills the idle list: the new object is destroyed and counted as
@@ -138,13 +119,12 @@ TEST_F(Counting, PreallocateFindsTheIdleListFilledMeanwhile)
 {
 	static pool_guard_t held;
 
-	config.max_size = 1;
-	config.factory = [](void *ctx) -> void * {
+	auto factory = [](void *ctx) -> void * {
 		pool_guard_release(&held); /* no-op once released */
 		return ByteBuffers::make(ctx);
 	};
-	pool = pool_build(&config);
-	ASSERT_NE(pool, nullptr);
+
+	ASSERT_NE(build(1, nullptr, factory), nullptr);
 	held = pool_get(pool);
 	ASSERT_NE(held.obj, nullptr);
 	EXPECT_EQ(pool_preallocate(pool, 1), 0);
@@ -165,9 +145,7 @@ TEST_F(OutOfMemory, PreallocateLosesItsPlaceToAGet)
 	static pool_guard_t held;
 	static int calls;
 
-	shared = nullptr;
-	calls = 0;
-	config.factory = [](void *ctx) -> void * {
+	auto factory = [](void *ctx) -> void * {
 		calls++;
 		if (calls == 1)
 			held = pool_get(shared); /* the factory's 2nd call */
@@ -175,8 +153,10 @@ TEST_F(OutOfMemory, PreallocateLosesItsPlaceToAGet)
 			mem_fail_next(1);
 		return ByteBuffers::make(ctx);
 	};
-	pool = shared = pool_build(&config);
-	ASSERT_NE(pool, nullptr);
+
+	calls = 0;
+	shared = build(0, nullptr, factory);
+	ASSERT_NE(shared, nullptr);
 	EXPECT_EQ(pool_preallocate(pool, 8), -ENOMEM);
 	EXPECT_EQ(mem_fail_pending(), 0u);
 	EXPECT_NE(held.obj, nullptr);

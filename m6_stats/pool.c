@@ -74,6 +74,8 @@ pool_t *pool_ref(pool_t *pool)
 	return pool;
 }
 
+/* Free @obj with the pool's destroy callback, if it has one.
+ * Context: the lock is not held. */
 static void destroy(pool_t *pool, void *obj)
 {
 	assert(!mutex_held(&pool->lock) &&

@@ -72,7 +72,8 @@ typedef struct pool_guard {
 /* pool_build - create an empty pool from @config (copied: it may be a
  * temporary); the caller holds the pool's one reference.
  * Return: the pool, or NULL with errno EINVAL (no config, or no factory),
- * ENOMEM, or EAGAIN (the system lacks the resources for another mutex). */
+ * ENOMEM, or EAGAIN (the system lacks the resources for another mutex).
+ * Context: any thread; takes no lock: no other thread has the pool yet. */
 OBJPOOL_MUST_CHECK
 pool_t *pool_build(const pool_config_t *config);
 

@@ -9,9 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/mem_testing.h"

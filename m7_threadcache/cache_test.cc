@@ -22,6 +22,7 @@
 namespace {
 
 using m7_test::broken_invariant;
+using m7_test::build_pool;
 using m7_test::ByteBuffers;
 using m7_test::bytes;
 using m7_test::get_n;
@@ -31,19 +32,6 @@ using m7_test::run_threads;
 using m7_test::summary;
 
 using Cache = m7_test::StatsTest;
-
-/* A pool of @bufs' buffers, outside the fixture. */
-pool_t *build_pool(ByteBuffers *bufs, size_t max_size, size_t cache_size)
-{
-	pool_config_t config = {};
-
-	config.factory = ByteBuffers::make;
-	config.destroy = ByteBuffers::destroy;
-	config.ctx = bufs;
-	config.max_size = max_size;
-	config.cache_size = cache_size;
-	return pool_build(&config);
-}
 
 /* Where a pool's slot is in every thread's caches (pool.h, internal). */
 size_t slot_of(const pool_t *pool)
@@ -584,6 +572,31 @@ TEST_F(NoCaches, GuardsOutliveTheLastReference)
 	pool = nullptr;
 	release_all(objs);
 	EXPECT_EQ(bufs.alive(), 0);
+}
+
+/* A pool without caches binds no slot, so it leaves alone the cached
+ * objects of a pool that shares its slot in this thread. */
+TEST_F(NoCaches, LeaveOtherPoolsCachesAlone)
+{
+	ByteBuffers cached_bufs;
+	pool__no_caches_for_testing(0);
+	pool_t *cached = build_pool(&cached_bufs, 4, 4);
+	pool__no_caches_for_testing(1);
+	ASSERT_NE(cached, nullptr);
+	{
+		POOL_GUARD(g,
+			   cached); /* a miss, then into this thread's cache */
+	}
+	ASSERT_EQ(pool_stats(cached).cached, 1u);
+	do {
+		pool_unref(pool);
+		build(2);
+	} while (slot_of(pool) != slot_of(cached));
+	std::vector<pool_guard_t> objs = get_n(pool, 3);
+	release_all(objs);
+	EXPECT_EQ(pool_stats(cached).cached, 1u);
+	pool_unref(cached);
+	EXPECT_EQ(cached_bufs.alive(), 0);
 }
 
 /* --- many pools ---------------------------------------------------------- */

@@ -1,5 +1,5 @@
-/* Helpers shared by the milestone 7 tests (C++, test-only): a fixture
- * with a pool of counted byte buffers, guards by the handful, the
+/* Helpers shared by the milestone 7 tests (C++, test-only): a pool of
+ * counted byte buffers, alone or in a fixture, guards by the handful, the
  * invariants every statistics snapshot must satisfy; and from
  * common/test_threads.h, a latch to line threads up without sleeping and
  * the watchdog that fails a hung test within seconds. */
@@ -27,25 +27,35 @@ using objpool_test::bytes;
 using objpool_test::Latch;
 using objpool_test::run_threads;
 
+/* A pool of @bufs' buffers: the spec's Pool::builder().factory(..)
+ * .max_size(max_size)[.reset(Vec::clear)].build(), with a thread cache of
+ * @cache_size (0: the default); @factory gets @bufs as its ctx.
+ * Return: the pool, or NULL with errno set (pool_build). */
+inline pool_t *build_pool(ByteBuffers *bufs, size_t max_size, size_t cache_size,
+			  pool_reset_fn reset = nullptr,
+			  pool_factory_fn factory = ByteBuffers::make)
+{
+	pool_config_t config = {};
+
+	config.factory = factory;
+	config.reset = reset;
+	config.destroy = ByteBuffers::destroy;
+	config.ctx = bufs;
+	config.max_size = max_size;
+	config.cache_size = cache_size;
+	return pool_build(&config);
+}
+
 /* One pool per test, built by the test with build(); at the end the
  * fixture drops its reference, and then every buffer the factory made must
  * have been destroyed. */
 class StatsTest : public ::testing::Test {
       protected:
-	/* The spec's Pool::builder().factory(..).max_size(max_size)
-	 * [.reset(Vec::clear)].build(); @factory gets &bufs as its ctx. */
+	/* build_pool of the fixture's bufs and cache_size. */
 	pool_t *build(size_t max_size, pool_reset_fn reset = nullptr,
 		      pool_factory_fn factory = ByteBuffers::make)
 	{
-		pool_config_t config = {};
-
-		config.factory = factory;
-		config.reset = reset;
-		config.destroy = ByteBuffers::destroy;
-		config.ctx = &bufs;
-		config.max_size = max_size;
-		config.cache_size = cache_size;
-		pool = pool_build(&config);
+		pool = build_pool(&bufs, max_size, cache_size, reset, factory);
 		EXPECT_NE(pool, nullptr);
 		return pool;
 	}

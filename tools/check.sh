@@ -36,7 +36,8 @@
 #                                 .ci/run (and a wrong part list is caught)
 #
 # The closing line "N passed, N failed" counts each test target once per
-# configuration, each canary once per check (clean in a plain build, and
+# configuration (a stress test twice under tsan: once in //..., once for
+# its 20 runs), each canary once per check (clean in a plain build, and
 # caught under each configuration that claims to find it), each starter,
 # each file clangd checks and each check of the format and workflow parts
 # once; a part whose bazel run failed without naming a failed target
@@ -65,6 +66,19 @@ config_flags() {
 	[ "$1" = plain ] || echo "--config=$1"
 }
 
+# results: the result of each test target that the bazel test run in $log
+# reports, one "TARGET RESULT" a line; RESULT is PASSED, FAILED, FAILED TO
+# BUILD, TIMEOUT, FLAKY, NO STATUS or INCOMPLETE, cached or not.
+results() {
+	sed -nE 's/^(\/\/[^ ]+) +(\(cached\) )?(PASSED|FAILED TO BUILD|FAILED|TIMEOUT|FLAKY|NO STATUS|INCOMPLETE).*/\1 \3/p' "$log"
+}
+
+# result_of TARGET: TARGET's result in $log (results); empty when the log
+# reports none.
+result_of() {
+	results | awk -v target="$1" '$1 == target { sub(/^[^ ]+ /, ""); print }'
+}
+
 # suite CONFIG [FLAG...]: bazel test //... (with FLAGs) and count each
 # target's result.
 suite() {
@@ -81,7 +95,7 @@ suite() {
 		else
 			fail "$target ($config${*:+ $*}): $status"
 		fi
-	done < <(sed -nE 's/^(\/\/[^ ]+) +(\(cached\) )?(PASSED|FAILED TO BUILD|FAILED|TIMEOUT|FLAKY|NO STATUS|INCOMPLETE).*/\1 \3/p' "$log")
+	done < <(results)
 	if [ "$rc" -ne 0 ] && [ "$failed" -eq "$failed_before" ]; then
 		fail "bazel test //... ($config${*:+ $*}) exited $rc"
 	elif [ $((passed + failed)) -eq "$before" ]; then
@@ -109,7 +123,7 @@ expect_clean() {
 	$bazel test --keep_going --test_output=errors "$@" >"$log" 2>&1
 	local target
 	for target in "$@"; do
-		if grep -qE "^$target +(\(cached\) )?PASSED" "$log"; then
+		if [ "$(result_of "$target")" = PASSED ]; then
 			echo "clean in a plain build: $target"
 			pass
 		else
@@ -120,8 +134,8 @@ expect_clean() {
 }
 
 # expect_caught CONFIG TARGET PATTERN [TARGET PATTERN ...]: each TARGET
-# must fail under CONFIG, and its log must contain its PATTERN (grep -E).
-# One bazel run per configuration.
+# must fail under CONFIG (build, then fail its test), and its log must
+# contain its PATTERN (grep -E). One bazel run per configuration.
 expect_caught() {
 	local config=$1 targets=() target pattern
 	shift
@@ -133,7 +147,7 @@ expect_caught() {
 	while [ $# -gt 0 ]; do
 		target=$1 pattern=$2
 		shift 2
-		if grep -qE "^$target +FAILED" "$log" && grep -qE "$pattern" "$(test_log "$target")"; then
+		if [ "$(result_of "$target")" = FAILED ] && grep -qE "$pattern" "$(test_log "$target")"; then
 			echo "caught: $target under $config ($pattern)"
 			pass
 		else
@@ -222,7 +236,7 @@ starters() {
 	# shellcheck disable=SC2086
 	$bazel test --keep_going --test_output=summary $targets >"$log" 2>&1
 	for target in $targets; do
-		if grep -qE "^$target +FAILED in" "$log"; then
+		if [ "$(result_of "$target")" = FAILED ]; then
 			echo "fails as it should: $target"
 			pass
 		else

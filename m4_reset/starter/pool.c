@@ -7,6 +7,7 @@
  * milestone 3, given. */
 #include "m4_reset/pool.h"
 
+#include <assert.h>
 #include <errno.h>
 
 #include "common/mem.h"
@@ -26,6 +27,7 @@ struct pool {
 	size_t created;		 /* objects the factory made, ever */
 };
 
+/* What a failed pool_get hands out, and what a release or take leaves. */
 static const pool_guard_t empty_guard = { NULL, NULL };
 
 pool_t *pool_build(const pool_config_t *config)
@@ -46,6 +48,7 @@ pool_t *pool_ref(pool_t *pool)
 	return pool;
 }
 
+/* Free @obj with the pool's destroy callback, if it has one. */
 static void destroy(pool_t *pool, void *obj)
 {
 	if (pool->destroy)
@@ -64,9 +67,10 @@ void pool_unref(pool_t *pool)
 	mem_free(pool);
 }
 
-/* Make sure the idle list has a place for every live object, up to
- * max_size, plus @extra about to be made: then a release never has to grow
- * it, and never fails. Return: 0, -ENOMEM or -EOVERFLOW. */
+/* Make sure the idle list has a place for every live object (idle or out),
+ * up to max_size, plus @extra about to be made: then a release never has
+ * to grow it, and never fails. Return: 0, -ENOMEM or -EOVERFLOW; on error
+ * nothing changed. */
 static int reserve_places(pool_t *pool, size_t extra)
 {
 	size_t live = vec_len(&pool->idle) + pool->out;

@@ -16,9 +16,6 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "common/mem.h"
 #include "common/mutex.h"
@@ -43,7 +40,8 @@ struct pool {
 static const pool_guard_t empty_guard = { NULL, NULL };
 
 /* The lock protects the pool's value, not its identity: it may be taken
- * through a const pointer. */
+ * through a const pointer. A lock or unlock that fails aborts, and in
+ * debug builds so does a relock by the holder (common/mutex.h). */
 static void lock(const pool_t *pool)
 {
 	mutex_lock((mutex_t *)&pool->lock);
@@ -70,6 +68,8 @@ pool_t *pool_ref(pool_t *pool)
 	return pool;
 }
 
+/* Free @obj with the pool's destroy callback, if it has one.
+ * Context: the lock is not held. */
 static void destroy(pool_t *pool, void *obj)
 {
 	assert(!mutex_held(&pool->lock) &&
@@ -205,6 +205,7 @@ struct counts {
 	size_t available, allocated, created;
 };
 
+/* The counters of @pool, all 0 for NULL. Context: takes the lock. */
 static struct counts counts(const pool_t *pool)
 {
 	struct counts c = { 0, 0, 0 };

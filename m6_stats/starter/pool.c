@@ -18,8 +18,6 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "common/mem.h"
 #include "common/mutex.h"
@@ -42,7 +40,8 @@ struct pool {
 static const pool_guard_t empty_guard = { NULL, NULL };
 
 /* The lock protects the pool's value, not its identity: it may be taken
- * through a const pointer. */
+ * through a const pointer. A lock or unlock that fails aborts, and in
+ * debug builds so does a relock by the holder (common/mutex.h). */
 static void lock(const pool_t *pool)
 {
 	mutex_lock((mutex_t *)&pool->lock);
@@ -90,6 +89,8 @@ pool_t *pool_ref(pool_t *pool)
 	return pool;
 }
 
+/* Free @obj with the pool's destroy callback, if it has one.
+ * Context: the lock is not held. */
 static void destroy(pool_t *pool, void *obj)
 {
 	assert(!mutex_held(&pool->lock) &&

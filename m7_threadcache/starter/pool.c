@@ -512,9 +512,11 @@ static struct pool__slot *bind(pool_t *pool)
 	struct pool__tcache *tc = &pool__tc;
 	struct pool__slot *s = my_slot(pool);
 
+	if (!pool->cached) /* set by pool_build, read-only: no lock */
+		return NULL;
 	evict(s);
 	mutex_lock(&caches_lock);
-	bool ok = pool->cached && !pool->ended &&
+	bool ok = !pool->ended &&
 		  (tc->registered ||
 		   register_locked(tc) == 0); /* LCOV_EXCL_BR_LINE */
 
