@@ -171,11 +171,10 @@ static double pgbench(const pgserver_t *srv, int clients, bool reconnect,
 	fputs("SELECT 1;\n", f);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd),
-		 "'%s/pgbench' -n %s -f '%s' -T %d -c %d -j %d -h '%s' -p 5432 "
-		 "-U postgres "
-		 "postgres 2>&1",
+		 "'%s/pgbench' -n %s -f '%s' -T %d -c %d -j %d '%s' 2>&1",
 		 srv->bindir, reconnect ? "-C" : "", script,
-		 seconds < 1 ? 1 : (int)seconds, clients, clients, srv->dir);
+		 seconds < 1 ? 1 : (int)seconds, clients, clients,
+		 srv->conninfo);
 	FILE *p = popen(cmd, "r");
 
 	if (!p)
@@ -234,9 +233,8 @@ static void print_table(const struct row rows[ROWS], double seconds)
 	printf("| mode | client threads | requests/s | x connect |\n");
 	printf("|---|---:|---:|---:|\n");
 	for (int i = 0; i < ROWS; i++) {
-		double connect =
-			rows[i - i % 5]
-				.rps; /* each group of 5 starts with it */
+		/* each group of 5 starts with connect */
+		double connect = rows[i - i % 5].rps;
 
 		printf("| %s | %d | %.0f | %.1f |\n", rows[i].mode,
 		       rows[i].threads, rows[i].rps, rows[i].rps / connect);

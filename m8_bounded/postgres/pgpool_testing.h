@@ -1,5 +1,6 @@
 // What the pgpool tests share: the server's connection strings, a session
-// of the test's own outside the pool, one-line queries.
+// of the test's own outside the pool, one-line commands (and, from
+// pgserver_env.h, value() for one-line queries).
 #ifndef OBJPOOL_M8_POSTGRES_PGPOOL_TESTING_H
 #define OBJPOOL_M8_POSTGRES_PGPOOL_TESTING_H
 
@@ -18,18 +19,6 @@ inline std::string conninfo_for(const std::string &app)
 {
 	return std::string(PgServerEnv::server()->conninfo) +
 	       " application_name=" + app + " connect_timeout=2";
-}
-
-// The first column of the first row of @sql's result on @conn, or
-// "ERROR: <message>".
-inline std::string value(PGconn *conn, const std::string &sql)
-{
-	PGresult *r = PQexec(conn, sql.c_str());
-	std::string v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0
-				? PQgetvalue(r, 0, 0)
-				: std::string("ERROR: ") + PQerrorMessage(conn);
-	PQclear(r);
-	return v;
 }
 
 // Whether @sql, a command that returns no rows, succeeds on @conn.

@@ -186,18 +186,23 @@ static void watchdog_main(const pgserver_t *srv, int fd)
 	_exit(0);
 }
 
+/* end_watch - close @w's pipe, which tells its watchdog to stop the
+ * server and remove the directory, wait until it has, and free the slot. */
+static void end_watch(struct watch *w)
+{
+	close(w->fd);
+	while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	w->pid = 0;
+}
+
 /* cleanup_at_exit - atexit handler: clean up every server still running,
  * so that the process does not end before its servers. */
 static void cleanup_at_exit(void)
 {
-	for (int i = 0; i < MAX_SERVERS; i++) {
-		if (!watches[i].pid)
-			continue;
-		close(watches[i].fd);
-		while (waitpid(watches[i].pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		watches[i].pid = 0;
-	}
+	for (int i = 0; i < MAX_SERVERS; i++)
+		if (watches[i].pid)
+			end_watch(&watches[i]);
 }
 
 /* start_watchdog - fork @srv's watchdog and record it.
@@ -292,8 +297,8 @@ int pgserver_start(pgserver_t *srv)
 
 		if (!pw) {
 			fprintf(stderr, "pgserver: running as root, and there "
-					"is no user "
-					"postgres to run the server as\n");
+					"is no user postgres to run the "
+					"server as\n");
 			return -ESRCH;
 		}
 		srv->as_postgres = true;
@@ -358,12 +363,9 @@ void pgserver_cleanup(pgserver_t *srv)
 {
 	if (!srv || srv->watchdog <= 0)
 		return;
-	close(srv->watch_fd);
-	while (waitpid(srv->watchdog, NULL, 0) < 0 && errno == EINTR)
-		;
 	for (int i = 0; i < MAX_SERVERS; i++)
 		if (watches[i].pid == srv->watchdog)
-			watches[i].pid = 0;
+			end_watch(&watches[i]);
 	srv->watchdog = 0;
 	srv->watch_fd = -1;
 	srv->dir[0] = '\0';

@@ -19,23 +19,17 @@
 
 namespace {
 
-// The first column of the first row of @sql's result, or "ERROR: ..." .
+// The first column of the first row of @sql's result on a new session,
+// or "ERROR: ..." (no session, or the query failed).
 std::string query_value(const char *conninfo, const char *sql)
 {
 	PGconn *c = PQconnectdb(conninfo);
-	std::string value;
-
-	if (PQstatus(c) != CONNECTION_OK) {
-		value = std::string("ERROR: ") + PQerrorMessage(c);
-	} else {
-		PGresult *r = PQexec(c, sql);
-		value = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0
-				? PQgetvalue(r, 0, 0)
+	std::string v = PQstatus(c) == CONNECTION_OK
+				? value(c, sql)
 				: std::string("ERROR: ") + PQerrorMessage(c);
-		PQclear(r);
-	}
+
 	PQfinish(c);
-	return value;
+	return v;
 }
 
 bool exists(const std::string &path)

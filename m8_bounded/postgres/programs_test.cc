@@ -10,6 +10,7 @@
 
 namespace {
 
+using objpool_test::lines_of;
 using objpool_test::ProgramRun;
 using objpool_test::run_program;
 
@@ -19,13 +20,12 @@ TEST(Programs, BenchPrintsEveryRow)
 		run_program("m8_bounded/postgres/bench --tsv --seconds 0.2");
 	const std::string &out = run.out;
 	ASSERT_EQ(0, run.status) << out;
-	std::istringstream lines(out);
-	std::string mode, line;
 	std::vector<std::string> modes;
-	int threads;
-	double rps;
-	while (std::getline(lines, line)) {
+	for (const std::string &line : lines_of(out)) {
 		std::istringstream fields(line);
+		std::string mode;
+		int threads;
+		double rps;
 		ASSERT_TRUE(fields >> mode >> threads >> rps) << line;
 		EXPECT_GT(rps, 0) << line;
 		modes.push_back(mode + "/" + std::to_string(threads));

@@ -1016,10 +1016,8 @@ int pool_stats_report(const pool_t *pool, char *buf, size_t size)
 	if (too_few(&s))
 		append(&r,
 		       "- Recommendation: raise max_total from %zu to %zu; "
-		       "gets "
-		       "that gave up: %zu, that waited: %zu of %zu, most "
-		       "waiting "
-		       "at once: %zu\n",
+		       "gets that gave up: %zu, that waited: %zu of %zu, "
+		       "most waiting at once: %zu\n",
 		       s.max_total,
 		       s.max_total + (s.peak_waiting ? s.peak_waiting : 1),
 		       s.timeouts, s.waits, s.gets, s.peak_waiting);
