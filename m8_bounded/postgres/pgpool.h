@@ -17,6 +17,10 @@
  *	pgpool_free(pg);
  *
  * A guard's obj is a PGconn *, yours alone until the guard is released.
+ * Release or discard it; do not pool_guard_take it: each open connection
+ * holds a reference to the pgpool's own state, which only the destroy
+ * callback drops, so a taken connection, closed with PQfinish, leaves
+ * that state allocated after pgpool_free.
  * The pool's callbacks:
  *   factory	PQconnectdbParams with the connection string (connect_timeout
  *		10 s unless the string sets one: a server that does not answer
